@@ -17,6 +17,7 @@ pub mod memdb;
 pub mod storage;
 pub mod table;
 pub mod util;
+pub mod version;
 
 pub mod ffi;
 

@@ -1,0 +1,12 @@
+//! The shape of the database on disk: which tables exist at which level.
+//! A `VersionEdit` is one change to that shape, as recorded in the manifest.
+
+mod edit;
+mod file_meta;
+
+pub use edit::VersionEdit;
+pub use file_meta::FileMeta;
+
+/// Number of levels: level 0 holds freshly flushed, possibly overlapping
+/// tables; levels 1.. hold disjoint, sorted runs.
+pub const NUM_LEVELS: usize = 7;
