@@ -3,9 +3,12 @@
 
 mod edit;
 mod file_meta;
+#[allow(clippy::module_inception)]
+mod version;
 
 pub use edit::VersionEdit;
 pub use file_meta::FileMeta;
+pub use version::{TableFile, Version};
 
 /// Number of levels: level 0 holds freshly flushed, possibly overlapping
 /// tables; levels 1.. hold disjoint, sorted runs.
