@@ -1,6 +1,7 @@
 //! The shape of the database on disk: which tables exist at which level.
 //! A `VersionEdit` is one change to that shape, as recorded in the manifest.
 
+pub mod compaction;
 mod edit;
 mod file_meta;
 #[allow(clippy::module_inception)]
