@@ -8,6 +8,12 @@
 
 use crate::error::Result;
 
+mod merging;
+mod vec_iter;
+
+pub use merging::MergingIter;
+pub use vec_iter::VecIter;
+
 pub trait KvIter {
     fn valid(&self) -> bool;
     /// Positions at the first entry (invalid if empty).

@@ -1,0 +1,285 @@
+//! `MergingIter`: one sorted cursor over several sorted cursors (memdbs and
+//! tables), moving in either direction. Entries with equal keys from
+//! different children are all yielded, the child listed first winning ties,
+//! so callers list sources newest first.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::iter::KvIter;
+use crate::key::Comparator;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Forward,
+    Reverse,
+}
+
+pub struct MergingIter {
+    children: Vec<Box<dyn KvIter + Send>>,
+    cmp: Arc<dyn Comparator>,
+    current: Option<usize>,
+    direction: Direction,
+}
+
+impl MergingIter {
+    pub fn new(children: Vec<Box<dyn KvIter + Send>>, cmp: Arc<dyn Comparator>) -> MergingIter {
+        MergingIter {
+            children,
+            cmp,
+            current: None,
+            direction: Direction::Forward,
+        }
+    }
+
+    /// Child with the smallest key; ties go to the earliest child.
+    fn find_smallest(&mut self) {
+        let mut best: Option<usize> = None;
+        for (i, child) in self.children.iter().enumerate() {
+            if !child.valid() {
+                continue;
+            }
+            best = match best {
+                Some(b)
+                    if self.cmp.compare(child.key(), self.children[b].key()) != Ordering::Less =>
+                {
+                    Some(b)
+                }
+                _ => Some(i),
+            };
+        }
+        self.current = best;
+    }
+
+    /// Child with the largest key; ties go to the latest child, so that a
+    /// reverse walk yields exactly the reverse of the forward order, which
+    /// is by (key, child index).
+    fn find_largest(&mut self) {
+        let mut best: Option<usize> = None;
+        for (i, child) in self.children.iter().enumerate() {
+            if !child.valid() {
+                continue;
+            }
+            best = match best {
+                Some(b)
+                    if self.cmp.compare(child.key(), self.children[b].key()) == Ordering::Less =>
+                {
+                    Some(b)
+                }
+                _ => Some(i),
+            };
+        }
+        self.current = best;
+    }
+}
+
+impl KvIter for MergingIter {
+    fn valid(&self) -> bool {
+        self.current.is_some()
+    }
+
+    fn seek_to_first(&mut self) {
+        self.children.iter_mut().for_each(|c| c.seek_to_first());
+        self.direction = Direction::Forward;
+        self.find_smallest();
+    }
+
+    fn seek_to_last(&mut self) {
+        self.children.iter_mut().for_each(|c| c.seek_to_last());
+        self.direction = Direction::Reverse;
+        self.find_largest();
+    }
+
+    fn seek(&mut self, target: &[u8]) {
+        self.children.iter_mut().for_each(|c| c.seek(target));
+        self.direction = Direction::Forward;
+        self.find_smallest();
+    }
+
+    fn next(&mut self) {
+        let Some(cur) = self.current else { return };
+        if self.direction == Direction::Reverse {
+            // Place every other child at its first entry after (key, cur) in
+            // the (key, child index) order.
+            let key = self.children[cur].key().to_vec();
+            for (i, child) in self.children.iter_mut().enumerate() {
+                if i == cur {
+                    continue;
+                }
+                child.seek(&key);
+                if i < cur {
+                    while child.valid() && self.cmp.compare(child.key(), &key) == Ordering::Equal {
+                        child.next();
+                    }
+                }
+            }
+            self.direction = Direction::Forward;
+        }
+        self.children[cur].next();
+        self.find_smallest();
+    }
+
+    fn prev(&mut self) {
+        let Some(cur) = self.current else { return };
+        if self.direction == Direction::Forward {
+            // Place every other child at its last entry before (key, cur) in
+            // the (key, child index) order.
+            let key = self.children[cur].key().to_vec();
+            for (i, child) in self.children.iter_mut().enumerate() {
+                if i == cur {
+                    continue;
+                }
+                child.seek(&key);
+                if i < cur {
+                    while child.valid() && self.cmp.compare(child.key(), &key) == Ordering::Equal {
+                        child.next();
+                    }
+                }
+                if child.valid() {
+                    child.prev();
+                } else {
+                    child.seek_to_last();
+                }
+            }
+            self.direction = Direction::Reverse;
+        }
+        self.children[cur].prev();
+        self.find_largest();
+    }
+
+    fn key(&self) -> &[u8] {
+        self.current.map_or(&[], |c| self.children[c].key())
+    }
+
+    fn value(&self) -> &[u8] {
+        self.current.map_or(&[], |c| self.children[c].value())
+    }
+
+    fn status(&self) -> Result<()> {
+        self.children.iter().try_for_each(|c| c.status())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iter::VecIter;
+    use crate::key::BytewiseComparator;
+    use crate::util::random::Rng;
+
+    type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
+    fn random_children(rng: &mut Rng, n: usize) -> Vec<Entries> {
+        (0..n)
+            .map(|child| {
+                let len = rng.below(12) as usize;
+                let mut e: Entries = (0..len)
+                    .map(|_| (vec![b'a' + rng.below(10) as u8], vec![child as u8]))
+                    .collect();
+                e.sort();
+                e
+            })
+            .collect()
+    }
+
+    fn merged(children: &[Entries]) -> MergingIter {
+        let cmp: Arc<dyn Comparator> = Arc::new(BytewiseComparator);
+        let iters = children
+            .iter()
+            .map(|e| Box::new(VecIter::new(e.clone(), cmp.clone())) as Box<dyn KvIter + Send>)
+            .collect();
+        MergingIter::new(iters, cmp)
+    }
+
+    /// The model: all entries ordered by (key, child index, position).
+    fn model(children: &[Entries]) -> Entries {
+        let mut all: Vec<(Vec<u8>, usize, usize, Vec<u8>)> = Vec::new();
+        for (c, entries) in children.iter().enumerate() {
+            for (p, (k, v)) in entries.iter().enumerate() {
+                all.push((k.clone(), c, p, v.clone()));
+            }
+        }
+        all.sort();
+        all.into_iter().map(|(k, _, _, v)| (k, v)).collect()
+    }
+
+    fn entry(it: &MergingIter) -> (Vec<u8>, Vec<u8>) {
+        (it.key().to_vec(), it.value().to_vec())
+    }
+
+    #[test]
+    fn forward_and_backward_match_the_model() {
+        let mut rng = Rng::new(21);
+        for _ in 0..300 {
+            let n = rng.range(1, 5) as usize;
+            let children = random_children(&mut rng, n);
+            let want = model(&children);
+            let mut it = merged(&children);
+            let mut got = Vec::new();
+            it.seek_to_first();
+            while it.valid() {
+                got.push(entry(&it));
+                it.next();
+            }
+            assert_eq!(got, want);
+            let mut back = Vec::new();
+            it.seek_to_last();
+            while it.valid() {
+                back.push(entry(&it));
+                it.prev();
+            }
+            back.reverse();
+            assert_eq!(back, want);
+            assert!(it.status().is_ok());
+        }
+    }
+
+    #[test]
+    fn random_direction_changes_follow_the_model() {
+        let mut rng = Rng::new(22);
+        for _ in 0..300 {
+            let n = rng.range(1, 5) as usize;
+            let children = random_children(&mut rng, n);
+            let want = model(&children);
+            let mut it = merged(&children);
+            let target = vec![b'a' + rng.below(11) as u8];
+            it.seek(&target);
+            let mut pos = want.partition_point(|(k, _)| k < &target);
+            for _ in 0..30 {
+                match want.get(pos) {
+                    Some(e) => {
+                        assert!(it.valid());
+                        assert_eq!(&entry(&it), e);
+                    }
+                    None => {
+                        assert!(!it.valid());
+                        break;
+                    }
+                }
+                if rng.one_in(2) {
+                    it.next();
+                    pos += 1;
+                } else if pos == 0 {
+                    it.prev();
+                    assert!(!it.valid());
+                    break;
+                } else {
+                    it.prev();
+                    pos -= 1;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn empty_children() {
+        let mut it = merged(&[vec![], vec![]]);
+        it.seek_to_first();
+        assert!(!it.valid());
+        it.seek_to_last();
+        assert!(!it.valid());
+        it.seek(b"x");
+        assert!(!it.valid());
+    }
+}
