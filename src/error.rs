@@ -83,6 +83,22 @@ impl fmt::Display for Error {
     }
 }
 
+/// Errors are cloned to hand one failure to several waiters (a write group,
+/// a sticky background error); an I/O error keeps its kind and message.
+impl Clone for Error {
+    fn clone(&self) -> Error {
+        match self {
+            Error::Corruption(m) => Error::Corruption(m.clone()),
+            Error::Io(e) => Error::Io(io::Error::new(e.kind(), e.to_string())),
+            Error::InvalidArgument(m) => Error::InvalidArgument(m.clone()),
+            Error::NotFound(m) => Error::NotFound(m.clone()),
+            Error::NotSupported(m) => Error::NotSupported(m.clone()),
+            Error::Closed => Error::Closed,
+            Error::Busy(m) => Error::Busy(m.clone()),
+        }
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {

@@ -9,6 +9,7 @@
 
 pub mod batch;
 pub mod cache;
+pub mod db;
 pub mod error;
 pub mod iter;
 pub mod journal;
