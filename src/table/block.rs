@@ -236,6 +236,15 @@ impl<B: Deref<Target = Block>> KvIter for BlockIter<B> {
     fn seek(&mut self, target: &[u8]) {
         // Binary search for the last restart whose key is < target.
         let (mut left, mut right) = (0, self.block.num_restarts - 1);
+        // A positioned cursor bounds the search: nearby seeks (merging,
+        // compaction) then touch few restart keys.
+        if self.valid() {
+            match self.cmp.compare(&self.key, target) {
+                Ordering::Less => left = self.restart_index,
+                Ordering::Greater => right = self.restart_index,
+                Ordering::Equal => return,
+            }
+        }
         while left < right {
             let mid = left + (right - left).div_ceil(2);
             match self.restart_key(mid) {
