@@ -304,3 +304,37 @@ fn compression_rule_keeps_incompressible_blocks_raw() {
     let compressed = types(&repetitive);
     assert!(compressed.iter().all(|&t| t == 1), "{compressed:?}");
 }
+
+#[test]
+fn cache_charges_blocks_only_when_asked_and_survives_eviction() {
+    let mut rng = Rng::new(12);
+    let entries = sorted_entries(&mut rng, 2000);
+    let opts = bytewise_opts(256, 16, Compression::Snappy);
+    let bytes = build(&opts, &entries);
+    // One shard with room for a handful of blocks: scans evict while
+    // handles pin.
+    let cache = Arc::new(Cache::with_shards(2048, 0));
+    let t = open(bytes, read_opts(&opts, Some(Arc::clone(&cache))));
+    let no_fill = BlockReadOptions {
+        verify_checksums: false,
+        fill_cache: false,
+    };
+    let mut it = t.iter(no_fill);
+    it.seek_to_first();
+    while it.valid() {
+        it.next();
+    }
+    assert_eq!(
+        cache.total_charge(),
+        0,
+        "fill_cache = false must not insert"
+    );
+    let (k, v) = &entries[entries.len() / 2];
+    assert_eq!(
+        t.get(k, &BlockReadOptions::default()).unwrap(),
+        Some((k.clone(), v.clone()))
+    );
+    assert!(cache.total_charge() > 0);
+    check_against_model(&t, &entries, &mut rng);
+    assert!(cache.total_charge() <= 2048, "unpinned blocks are evicted");
+}
