@@ -1,0 +1,372 @@
+//! Reading a table: open checks the footer and loads the index, metaindex
+//! and filter (always checksum-verified); point lookups and iterators load
+//! data blocks on demand, through the block cache when one is configured.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use super::block::{Block, BlockIter};
+use super::builder::FILTER_META_PREFIX;
+use super::filter::FilterPolicy;
+use super::filter_block::FilterBlockReader;
+use super::format::{read_block, BlockHandle, Footer, FOOTER_LEN};
+use super::two_level::TableIter;
+use crate::cache::{Cache, CacheHandle, CacheKey};
+use crate::error::{Error, Result};
+use crate::iter::KvIter;
+use crate::key::{BytewiseComparator, Comparator, InternalKeyComparator};
+use crate::storage::RandomRead;
+
+/// How a table is read. `comparator` and `filter_policy` must match the
+/// ones it was written with (a filter under another name is ignored).
+#[derive(Clone)]
+pub struct TableReadOptions {
+    pub comparator: Arc<dyn Comparator>,
+    pub filter_policy: Option<Arc<dyn FilterPolicy>>,
+    /// Shared cache of uncompressed data blocks.
+    pub cache: Option<Arc<Cache<Block>>>,
+    /// Verify the checksum of every data block read (index, metaindex and
+    /// filter are always verified).
+    pub verify_checksums: bool,
+}
+
+impl Default for TableReadOptions {
+    fn default() -> Self {
+        TableReadOptions {
+            comparator: Arc::new(InternalKeyComparator::default()),
+            filter_policy: None,
+            cache: None,
+            verify_checksums: false,
+        }
+    }
+}
+
+/// Per-read options.
+#[derive(Clone, Copy, Debug)]
+pub struct BlockReadOptions {
+    /// Verify data-block checksums for this read (in addition to the
+    /// table-wide setting).
+    pub verify_checksums: bool,
+    /// Put blocks read into the block cache (off for scans that should not
+    /// evict the working set).
+    pub fill_cache: bool,
+}
+
+impl Default for BlockReadOptions {
+    fn default() -> Self {
+        BlockReadOptions {
+            verify_checksums: false,
+            fill_cache: true,
+        }
+    }
+}
+
+/// A data block held either through the cache or privately.
+pub(crate) enum BlockRef {
+    Cached(CacheHandle<Block>),
+    Owned(Arc<Block>),
+}
+
+impl Deref for BlockRef {
+    type Target = Block;
+    fn deref(&self) -> &Block {
+        match self {
+            BlockRef::Cached(h) => h,
+            BlockRef::Owned(b) => b,
+        }
+    }
+}
+
+/// An open, immutable table; shared between threads.
+pub struct Table {
+    file: Arc<dyn RandomRead>,
+    name: Arc<str>,
+    size: u64,
+    opts: TableReadOptions,
+    cache_id: u64,
+    footer: Footer,
+    index: Arc<Block>,
+    filter: Option<FilterBlockReader>,
+    /// Metaindex entries (name → handle), sorted by name.
+    meta: Vec<(Vec<u8>, BlockHandle)>,
+    num_data_blocks: usize,
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("name", &self.name)
+            .field("size", &self.size)
+            .field("num_data_blocks", &self.num_data_blocks)
+            .finish()
+    }
+}
+
+impl Table {
+    /// Opens the table `name` of `size` bytes held by `file`.
+    pub fn open(
+        file: Arc<dyn RandomRead>,
+        size: u64,
+        opts: TableReadOptions,
+        name: &str,
+    ) -> Result<Arc<Table>> {
+        let name: Arc<str> = Arc::from(name);
+        let footer_at = size.checked_sub(FOOTER_LEN as u64).ok_or_else(|| {
+            Error::corruption(format!(
+                "table {name}: file too short ({size} bytes) to be a table"
+            ))
+        })?;
+        let mut buf = [0u8; FOOTER_LEN];
+        file.read_exact_at(&mut buf, footer_at).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                Error::corruption(format!(
+                    "table {name}: file shorter than its stated size {size}"
+                ))
+            } else {
+                Error::Io(e)
+            }
+        })?;
+        let footer = Footer::decode(&buf, &name, footer_at)?;
+        let load = |h: BlockHandle| -> Result<Block> {
+            let contents = read_block(&*file, &name, footer_at, h, true)?;
+            Block::new(contents, Arc::clone(&name), h.offset)
+        };
+        let index = Arc::new(load(footer.index)?);
+        let metaindex = load(footer.metaindex)?;
+        let mut meta = Vec::new();
+        let mut it = BlockIter::new(&metaindex, Arc::new(BytewiseComparator));
+        it.seek_to_first();
+        while it.valid() {
+            let handle = BlockHandle::decode_exact(it.value()).ok_or_else(|| {
+                Error::corruption(format!(
+                    "table {name}: bad handle in metaindex (block at {})",
+                    footer.metaindex.offset
+                ))
+            })?;
+            meta.push((it.key().to_vec(), handle));
+            it.next();
+        }
+        it.status()?;
+        let num_data_blocks = check_index(&index, &opts.comparator, &name, footer_at)?;
+        let mut table = Table {
+            cache_id: opts.cache.as_ref().map_or(0, |c| c.new_id()),
+            file,
+            name,
+            size,
+            opts,
+            footer,
+            index,
+            filter: None,
+            meta,
+            num_data_blocks,
+        };
+        if let Some(policy) = table.opts.filter_policy.clone() {
+            let key = format!("{FILTER_META_PREFIX}{}", policy.name());
+            if let Some(h) = table.meta_handle(&key) {
+                let contents = read_block(&*table.file, &table.name, footer_at, h, true)?;
+                let reader = FilterBlockReader::new(policy, contents).map_err(|what| {
+                    Error::corruption(format!(
+                        "table {}: {what} (block at {})",
+                        table.name, h.offset
+                    ))
+                })?;
+                table.filter = Some(reader);
+            }
+        }
+        Ok(Arc::new(table))
+    }
+
+    fn meta_handle(&self, name: &str) -> Option<BlockHandle> {
+        self.meta
+            .binary_search_by(|(n, _)| n.as_slice().cmp(name.as_bytes()))
+            .ok()
+            .map(|i| self.meta[i].1)
+    }
+
+    /// The table's name (as given to `open`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The table's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Number of data blocks (index entries).
+    pub fn num_data_blocks(&self) -> usize {
+        self.num_data_blocks
+    }
+
+    /// True if the table has a filter readable by the configured policy.
+    pub fn has_filter(&self) -> bool {
+        self.filter.is_some()
+    }
+
+    /// Names of the meta blocks listed in the metaindex (including the
+    /// filter's `filter.<policy>`).
+    pub fn meta_block_names(&self) -> impl Iterator<Item = &[u8]> {
+        self.meta.iter().map(|(n, _)| n.as_slice())
+    }
+
+    pub(crate) fn comparator(&self) -> &Arc<dyn Comparator> {
+        &self.opts.comparator
+    }
+
+    pub(crate) fn index_block(&self) -> &Arc<Block> {
+        &self.index
+    }
+
+    /// Decodes an index entry's value.
+    pub(crate) fn decode_handle(&self, value: &[u8]) -> Result<BlockHandle> {
+        BlockHandle::decode_exact(value).ok_or_else(|| {
+            Error::corruption(format!(
+                "table {}: bad block handle in index (block at {})",
+                self.name, self.footer.index.offset
+            ))
+        })
+    }
+
+    /// Loads the data block at `handle`: from the cache, else from the file
+    /// (then cached if `ro.fill_cache`).
+    pub(crate) fn block(&self, handle: BlockHandle, ro: &BlockReadOptions) -> Result<BlockRef> {
+        let key = CacheKey {
+            id: self.cache_id,
+            offset: handle.offset,
+        };
+        if let Some(cache) = &self.opts.cache {
+            if let Some(h) = cache.lookup(&key) {
+                return Ok(BlockRef::Cached(h));
+            }
+        }
+        let verify = ro.verify_checksums || self.opts.verify_checksums;
+        let contents = read_block(&*self.file, &self.name, self.footer_at(), handle, verify)?;
+        let block = Block::new(contents, Arc::clone(&self.name), handle.offset)?;
+        match &self.opts.cache {
+            Some(cache) if ro.fill_cache => {
+                let charge = block.size();
+                Ok(BlockRef::Cached(cache.insert(key, block, charge)))
+            }
+            _ => Ok(BlockRef::Owned(Arc::new(block))),
+        }
+    }
+
+    fn footer_at(&self) -> u64 {
+        self.size - FOOTER_LEN as u64
+    }
+
+    /// The index entry covering `key`: the handle of the first data block
+    /// whose separator is ≥ `key`, with the index cursor left there.
+    fn index_seek(&self, key: &[u8]) -> Result<Option<(BlockIter<&Block>, BlockHandle)>> {
+        let mut index = BlockIter::new(&*self.index, Arc::clone(&self.opts.comparator));
+        index.seek(key);
+        if !index.valid() {
+            index.status()?;
+            return Ok(None);
+        }
+        let handle = self.decode_handle(index.value())?;
+        Ok(Some((index, handle)))
+    }
+
+    /// Filter check for the internal key `key`: false only if the filter of
+    /// the data block that would hold `key` excludes it (or `key` is past
+    /// the table's last key). True when the table has no filter.
+    ///
+    /// Filters cover 2 KiB ranges of data-block offsets (LevelDB's scheme),
+    /// so the check first finds the block through the in-memory index.
+    pub fn key_may_match(&self, key: &[u8]) -> bool {
+        let Some(filter) = &self.filter else {
+            return true;
+        };
+        match self.index_seek(key) {
+            Ok(Some((_, handle))) => filter.key_may_match(handle.offset, key),
+            Ok(None) => false,
+            Err(_) => true,
+        }
+    }
+
+    /// The first entry with key ≥ `target`, unless the filter says the
+    /// table has no entry for `target`'s user key (then `None`, as when
+    /// `target` is past the end).
+    pub fn get(&self, target: &[u8], ro: &BlockReadOptions) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        let Some((mut index, mut handle)) = self.index_seek(target)? else {
+            return Ok(None);
+        };
+        if let Some(filter) = &self.filter {
+            if !filter.key_may_match(handle.offset, target) {
+                return Ok(None);
+            }
+        }
+        loop {
+            let mut it = BlockIter::new(self.block(handle, ro)?, Arc::clone(&self.opts.comparator));
+            it.seek(target);
+            if it.valid() {
+                return Ok(Some((it.key().to_vec(), it.value().to_vec())));
+            }
+            it.status()?;
+            // `target` is past this block's last key but not its separator:
+            // the answer is the next block's first entry.
+            index.next();
+            if !index.valid() {
+                index.status()?;
+                return Ok(None);
+            }
+            handle = self.decode_handle(index.value())?;
+        }
+    }
+
+    /// A cursor over the whole table.
+    pub fn iter(self: &Arc<Self>, ro: BlockReadOptions) -> TableIter {
+        TableIter::new(Arc::clone(self), ro)
+    }
+
+    /// The contents of the meta block `name`, if the table has one.
+    pub fn read_meta_block(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        match self.meta_handle(name) {
+            Some(h) => read_block(&*self.file, &self.name, self.footer_at(), h, true).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Approximate file offset where entries ≥ `key` begin: the offset of
+    /// the data block that would hold `key`, or the metaindex offset (about
+    /// the end of the data) past the last key. Monotone in `key`.
+    pub fn approximate_offset_of(&self, key: &[u8]) -> u64 {
+        match self.index_seek(key) {
+            Ok(Some((_, handle))) => handle.offset,
+            _ => self.footer.metaindex.offset,
+        }
+    }
+}
+
+/// Checks every index entry once at open (keys ascending, handles decodable,
+/// inside the block area and ascending) and counts the data blocks.
+fn check_index(index: &Block, cmp: &Arc<dyn Comparator>, name: &str, limit: u64) -> Result<usize> {
+    let bad = |what: &str| {
+        Error::corruption(format!(
+            "table {name}: {what} (index block at {})",
+            index.offset()
+        ))
+    };
+    let mut it = BlockIter::new(index, Arc::clone(cmp));
+    it.seek_to_first();
+    let mut count = 0;
+    let mut prev_key: Vec<u8> = Vec::new();
+    let mut next_free = 0u64;
+    while it.valid() {
+        let h = BlockHandle::decode_exact(it.value()).ok_or_else(|| bad("bad block handle"))?;
+        if h.offset < next_free || h.end_with_trailer().is_none_or(|end| end > limit) {
+            return Err(bad("block handle points outside the data area"));
+        }
+        next_free = h.offset + h.size;
+        if count > 0 && cmp.compare(&prev_key, it.key()) != std::cmp::Ordering::Less {
+            return Err(bad("index keys out of order"));
+        }
+        prev_key.clear();
+        prev_key.extend_from_slice(it.key());
+        count += 1;
+        it.next();
+    }
+    it.status()?;
+    Ok(count)
+}
