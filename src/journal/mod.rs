@@ -15,3 +15,6 @@ pub use format::{fragment_checksum, FragmentType, BLOCK_SIZE, HEADER_SIZE, MAX_F
 pub use reader::{Reader, ReaderOptions};
 pub use report::{Dropped, ReportLog, Reporter};
 pub use writer::Writer;
+
+#[cfg(test)]
+mod tests;
