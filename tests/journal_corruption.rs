@@ -211,7 +211,7 @@ fn truncating_at_every_offset_returns_exactly_the_completed_prefix() {
     // on a boundary, one with FIRST/MIDDLE/LAST, small ones in between.
     let mut records = vec![vec![1u8; 100], Vec::new()];
     let mut size = (100 + 2 * HEADER_SIZE) as u64;
-    let mut until = |size: &mut u64, target: u64| {
+    let until = |size: &mut u64, target: u64| {
         let len = (target - *size) as usize - HEADER_SIZE;
         *size = target;
         len
