@@ -15,6 +15,7 @@ pub mod iter;
 pub mod journal;
 pub mod key;
 pub mod memdb;
+pub mod options;
 pub mod storage;
 pub mod table;
 pub mod util;
@@ -22,7 +23,12 @@ pub mod version;
 
 pub mod ffi;
 
+pub use batch::Batch;
+pub use db::{
+    destroy_db, repair_db, CompactionPause, Db, Iter, LevelStats, Snapshot, Stats, Transaction,
+};
 pub use error::{Error, Result};
+pub use options::{Options, ReadOptions, WriteOptions};
 
 /// Major version of the library (also the SONAME's number).
 pub const VERSION_MAJOR: i32 = 0;

@@ -1,6 +1,28 @@
 //! The database engine: open/recover/close, the write path, the read path,
 //! background compaction, snapshots, transactions and stats.
+//! `docs/ARCHITECTURE.md` describes how the parts fit together.
 
+mod api;
+mod compaction;
+mod core;
+mod info_log;
 mod iter;
+mod level_iter;
+mod open;
+mod read;
+mod repair;
+mod snapshot;
+mod stats;
+mod table_cache;
+mod table_writer;
+mod transaction;
+mod workers;
+mod write;
 
+pub use api::{CompactionPause, Db};
 pub use iter::{DbIter, IterSpec};
+pub use read::Iter;
+pub use repair::{destroy_db, repair_db};
+pub use snapshot::Snapshot;
+pub use stats::{LevelStats, Stats};
+pub use transaction::Transaction;

@@ -66,6 +66,14 @@ impl SyncWrite for File {
     }
 }
 
+/// A buffered file: `sync` pushes the buffer to the file, then fsyncs it.
+impl<W: SyncWrite> SyncWrite for std::io::BufWriter<W> {
+    fn sync(&mut self) -> io::Result<()> {
+        self.flush()?;
+        self.get_mut().sync()
+    }
+}
+
 /// Memory has nothing to sync; used by format tests.
 impl SyncWrite for Vec<u8> {
     fn sync(&mut self) -> io::Result<()> {

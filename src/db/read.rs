@@ -1,0 +1,355 @@
+//! The read path: point reads (newest version, newest version ≤ v, version
+//! history) and iterators, over the memdbs and the table set captured
+//! together at the start of the read, at a snapshot sequence.
+
+use std::cmp::Ordering;
+use std::sync::atomic::Ordering as AtomicOrdering;
+use std::sync::Arc;
+
+use crate::db::core::DbInner;
+use crate::db::iter::{DbIter, IterSpec};
+use crate::db::level_iter::LevelIter;
+use crate::db::stats::Counters;
+use crate::error::{Error, Result};
+use crate::iter::{KvIter, MergingIter};
+use crate::key::{lookup_key, parse_internal_key, Comparator, Kind, MAX_SEQUENCE, MAX_VERSION};
+use crate::memdb::MemDb;
+use crate::options::ReadOptions;
+use crate::table::BlockReadOptions;
+use crate::version::{TableFile, Version};
+
+/// The newest visible record of a key (at or below a version).
+pub(crate) struct Found {
+    pub version: u64,
+    pub sequence: u64,
+    pub kind: Kind,
+    pub value: Vec<u8>,
+}
+
+/// The sources of one read, captured together.
+pub(crate) struct ReadView {
+    pub sequence: u64,
+    pub mems: Vec<Arc<MemDb>>,
+    pub version: Arc<Version>,
+}
+
+impl DbInner {
+    pub(crate) fn read_sequence(&self, ro: &ReadOptions) -> Result<u64> {
+        match &ro.snapshot {
+            Some(s) if !s.belongs_to(&self.snapshots) => Err(Error::invalid_argument(
+                "the snapshot belongs to another database",
+            )),
+            Some(s) => Ok(s.sequence()),
+            None => Ok(self.last_seq.load(AtomicOrdering::Acquire)),
+        }
+    }
+
+    pub(crate) fn read_view(&self, ro: &ReadOptions) -> Result<ReadView> {
+        // The sequence first: anything the memdbs or tables gained after it
+        // is invisible anyway.
+        let sequence = self.read_sequence(ro)?;
+        let state = self.state.read();
+        let mut mems = vec![state.mem.clone()];
+        mems.extend(state.frozen.clone());
+        Ok(ReadView {
+            sequence,
+            mems,
+            version: state.version.clone(),
+        })
+    }
+
+    fn block_options(&self, ro: &ReadOptions) -> BlockReadOptions {
+        BlockReadOptions {
+            verify_checksums: ro.verify_checksums || self.opts.paranoid_checks,
+            fill_cache: ro.fill_cache,
+        }
+    }
+
+    /// The first visible record of `user_key` at or after `target` in one
+    /// sorted source (its records of that key: version desc, seq desc).
+    fn first_visible(
+        &self,
+        iter: &mut dyn KvIter,
+        target: &[u8],
+        user_key: &[u8],
+        sequence: u64,
+    ) -> Result<Option<Found>> {
+        let ucmp = self.icmp.user_comparator();
+        iter.seek(target);
+        while iter.valid() {
+            let parsed = parse_internal_key(iter.key())?;
+            if ucmp.compare(parsed.user_key, user_key) != Ordering::Equal {
+                break;
+            }
+            if parsed.sequence <= sequence {
+                return Ok(Some(Found {
+                    version: parsed.version,
+                    sequence: parsed.sequence,
+                    kind: parsed.kind,
+                    value: iter.value().to_vec(),
+                }));
+            }
+            iter.next();
+        }
+        iter.status()?;
+        Ok(None)
+    }
+
+    /// The record of `user_key` with the highest version ≤ `max_version`
+    /// (the newest write of that version) visible at the read sequence.
+    pub(crate) fn get_record(
+        &self,
+        user_key: &[u8],
+        max_version: u64,
+        ro: &ReadOptions,
+    ) -> Result<Option<Found>> {
+        let view = self.read_view(ro)?;
+        let target = lookup_key(user_key, max_version, view.sequence);
+        let mut best: Option<Found> = None;
+        let better = |best: &Option<Found>, f: &Found| {
+            best.as_ref()
+                .is_none_or(|b| (f.version, f.sequence) > (b.version, b.sequence))
+        };
+        // Layers are newest first: once a layer answers with the highest
+        // version possible, older layers can only hold older writes of it.
+        for mem in &view.mems {
+            let mut iter = mem.iter();
+            if let Some(f) = self.first_visible(&mut iter, &target, user_key, view.sequence)? {
+                if better(&best, &f) {
+                    best = Some(f);
+                }
+            }
+            if best.as_ref().is_some_and(|b| b.version == max_version) {
+                return Ok(best);
+            }
+        }
+        let bro = self.block_options(ro);
+        let mut first_miss: Option<(usize, Arc<TableFile>)> = None;
+        let mut searched = 0;
+        for (level, t) in view.version.tables_for_key(user_key) {
+            let table = self.table_cache.get(t.meta.number, t.meta.size)?;
+            if !table.key_may_match(&target) {
+                continue;
+            }
+            searched += 1;
+            let mut iter = table.iter(bro);
+            match self.first_visible(&mut iter, &target, user_key, view.sequence)? {
+                Some(f) => {
+                    if better(&best, &f) {
+                        best = Some(f);
+                    }
+                }
+                None => {
+                    if searched == 1 {
+                        first_miss = Some((level, t.clone()));
+                    }
+                }
+            }
+            if best.as_ref().is_some_and(|b| b.version == max_version) {
+                break;
+            }
+        }
+        if searched >= 2 {
+            if let Some((level, t)) = first_miss {
+                if t.charge_seek() {
+                    *self.seek_candidate.lock() = Some((level, t));
+                    self.trigger_table();
+                }
+            }
+        }
+        Ok(best)
+    }
+
+    /// Every version of `user_key` in `[min, max]` visible at the read
+    /// sequence, newest first, as (version, value); versions whose newest
+    /// record is a tombstone are left out.
+    pub(crate) fn version_history(
+        &self,
+        user_key: &[u8],
+        min: u64,
+        max: u64,
+        ro: &ReadOptions,
+    ) -> Result<Vec<(u64, Vec<u8>)>> {
+        if min > max {
+            return Ok(Vec::new());
+        }
+        let view = self.read_view(ro)?;
+        let mut merged = self.merged_iter(&view, self.block_options(ro), Some(user_key))?;
+        let ucmp = self.icmp.user_comparator().clone();
+        let mut out = Vec::new();
+        let mut last_version: Option<u64> = None;
+        merged.seek(&lookup_key(user_key, max, MAX_SEQUENCE));
+        while merged.valid() {
+            let p = parse_internal_key(merged.key())?;
+            if ucmp.compare(p.user_key, user_key) != Ordering::Equal || p.version < min {
+                break;
+            }
+            if p.sequence <= view.sequence && last_version != Some(p.version) {
+                last_version = Some(p.version);
+                if p.kind == Kind::Value {
+                    out.push((p.version, merged.value().to_vec()));
+                }
+            }
+            merged.next();
+        }
+        merged.status()?;
+        Ok(out)
+    }
+
+    /// One cursor over every source of `view`. With `only_key`, tables that
+    /// cannot hold it are left out.
+    pub(crate) fn merged_iter(
+        &self,
+        view: &ReadView,
+        bro: BlockReadOptions,
+        only_key: Option<&[u8]>,
+    ) -> Result<MergingIter> {
+        let mut children: Vec<Box<dyn KvIter + Send>> = Vec::new();
+        for mem in &view.mems {
+            children.push(Box::new(mem.iter()));
+        }
+        match only_key {
+            Some(key) => {
+                for (_, t) in view.version.tables_for_key(key) {
+                    let table = self.table_cache.get(t.meta.number, t.meta.size)?;
+                    children.push(Box::new(table.iter(bro)));
+                }
+            }
+            None => {
+                for t in view.version.tables(0) {
+                    let table = self.table_cache.get(t.meta.number, t.meta.size)?;
+                    children.push(Box::new(table.iter(bro)));
+                }
+                for level in 1..crate::version::NUM_LEVELS {
+                    let tables = view.version.tables(level);
+                    if !tables.is_empty() {
+                        children.push(Box::new(LevelIter::new(
+                            tables.to_vec(),
+                            self.table_cache.clone(),
+                            self.icmp.clone(),
+                            bro,
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(MergingIter::new(children, Arc::new(self.icmp.clone())))
+    }
+
+    pub(crate) fn new_iter(self: &Arc<Self>, ro: &ReadOptions) -> Result<Iter> {
+        let view = self.read_view(ro)?;
+        let merged = self.merged_iter(&view, self.block_options(ro), None)?;
+        let spec = IterSpec {
+            all_versions: ro.all_versions,
+            lower_bound: ro.lower_bound.clone(),
+            upper_bound: ro.upper_bound.clone(),
+        };
+        Counters::add(&self.counters.alive_iterators, 1);
+        Ok(Iter {
+            inner: DbIter::new(
+                Box::new(merged),
+                self.icmp.user_comparator().clone(),
+                view.sequence,
+                spec,
+            ),
+            _version: view.version,
+            db: self.clone(),
+        })
+    }
+
+    /// Approximate bytes of table data for user keys in `[start, limit)`.
+    pub(crate) fn approximate_size(&self, start: &[u8], limit: &[u8]) -> Result<u64> {
+        let version = self.current_version();
+        let a = self.approximate_offset(&version, &lookup_key(start, MAX_VERSION, MAX_SEQUENCE))?;
+        let b = self.approximate_offset(&version, &lookup_key(limit, MAX_VERSION, MAX_SEQUENCE))?;
+        Ok(b.saturating_sub(a))
+    }
+
+    fn approximate_offset(&self, version: &Version, ikey: &[u8]) -> Result<u64> {
+        let mut total = 0;
+        for level in 0..crate::version::NUM_LEVELS {
+            for t in version.tables(level) {
+                if self.icmp.compare(&t.meta.largest, ikey) != Ordering::Greater {
+                    total += t.meta.size;
+                } else if self.icmp.compare(&t.meta.smallest, ikey) == Ordering::Greater {
+                    if level > 0 {
+                        break;
+                    }
+                } else {
+                    let table = self.table_cache.get(t.meta.number, t.meta.size)?;
+                    total += table.approximate_offset_of(ikey);
+                }
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// An iterator over the database at one sequence: each user key once with
+/// its newest visible version (or every version, with
+/// `ReadOptions::all_versions`), within the read options' bounds. It keeps
+/// the tables it reads alive; it does not see later writes.
+pub struct Iter {
+    inner: DbIter,
+    _version: Arc<Version>,
+    db: Arc<DbInner>,
+}
+
+impl Iter {
+    pub fn valid(&self) -> bool {
+        self.inner.valid()
+    }
+    pub fn seek_to_first(&mut self) {
+        self.inner.seek_to_first()
+    }
+    pub fn seek_to_last(&mut self) {
+        self.inner.seek_to_last()
+    }
+    /// Positions at the first user key ≥ `key`.
+    pub fn seek(&mut self, key: &[u8]) {
+        self.inner.seek(key)
+    }
+    pub fn next(&mut self) {
+        if self.inner.valid() {
+            self.inner.next()
+        }
+    }
+    pub fn prev(&mut self) {
+        if self.inner.valid() {
+            self.inner.prev()
+        }
+    }
+    /// The current user key (empty when not valid).
+    pub fn key(&self) -> &[u8] {
+        self.inner.key()
+    }
+    /// The current value (empty when not valid).
+    pub fn value(&self) -> &[u8] {
+        self.inner.value()
+    }
+    /// The version of the current record.
+    pub fn version(&self) -> u64 {
+        self.inner.version()
+    }
+    /// The first error met, if any.
+    pub fn status(&self) -> Result<()> {
+        self.inner.status()
+    }
+}
+
+impl Drop for Iter {
+    fn drop(&mut self) {
+        self.db
+            .counters
+            .alive_iterators
+            .fetch_sub(1, AtomicOrdering::Relaxed);
+    }
+}
+
+impl std::fmt::Debug for Iter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Iter")
+            .field("valid", &self.valid())
+            .finish_non_exhaustive()
+    }
+}

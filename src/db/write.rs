@@ -1,0 +1,328 @@
+//! The write path of the seeds: write merging over rendezvous channels,
+//! `flush(n)` flow control (slowdown, room, pause, rotate), one journal
+//! record per group, memdb insert, sequence publication, and the unlock
+//! that acknowledges merged writers or hands the lock to the writer that
+//! did not fit.
+
+use std::fs::OpenOptions;
+use std::io::BufWriter;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::select;
+
+use crate::batch::{encode_batches_with_header, Batch};
+use crate::db::core::{DbInner, JournalFile, WriteMerge};
+use crate::db::info_log::info;
+use crate::db::stats::Counters;
+use crate::error::{Error, Result};
+use crate::journal::Writer;
+use crate::key::MAX_SEQUENCE;
+use crate::memdb::MemDb;
+use crate::options::WriteOptions;
+use crate::storage::names::{journal_file_name, sync_dir};
+
+/// A group's merge budget when the leader's own batch is small.
+const MERGE_LIMIT: usize = 128 << 10;
+/// The most a group may carry when the leader's own batch is large.
+const MERGE_LIMIT_LARGE: usize = 1 << 20;
+
+impl DbInner {
+    /// Writes `batch` atomically: the entry point of every mutation.
+    pub(crate) fn write(self: &Arc<Self>, batch: &Batch, wo: &WriteOptions) -> Result<()> {
+        self.check_writable()?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        if !self.opts.disable_large_batch_transaction
+            && batch.internal_len() > self.opts.write_buffer
+        {
+            let mut tx = self.open_transaction()?;
+            tx.write(batch)?;
+            return tx.commit();
+        }
+        let merge = !wo.no_write_merge && !self.opts.no_write_merge;
+        let sync = wo.sync && !self.opts.no_sync;
+        let lock = &self.write;
+        if lock.lock_tx.try_send(()).is_err() {
+            if merge {
+                select! {
+                    send(lock.merge_tx, WriteMerge { batch: batch.clone(), sync }) -> sent => {
+                        if sent.is_err() {
+                            return Err(Error::Closed);
+                        }
+                        match lock.merged_rx.recv() {
+                            // Merged: the holder wrote our batch; its result is ours.
+                            Ok(true) => return lock.ack_rx.recv().unwrap_or(Err(Error::Closed)),
+                            // Not merged: the holder handed the lock to us.
+                            Ok(false) => {}
+                            Err(_) => return Err(Error::Closed),
+                        }
+                    }
+                    send(lock.lock_tx, ()) -> sent => {
+                        if sent.is_err() {
+                            return Err(Error::Closed);
+                        }
+                    }
+                    recv(self.close_rx) -> _ => return Err(Error::Closed),
+                }
+            } else {
+                select! {
+                    send(lock.lock_tx, ()) -> sent => {
+                        if sent.is_err() {
+                            return Err(Error::Closed);
+                        }
+                    }
+                    recv(self.close_rx) -> _ => return Err(Error::Closed),
+                }
+            }
+        }
+        self.write_locked(batch, merge, sync)
+    }
+
+    /// Takes the write lock outright (transactions, compact_range, close).
+    pub(crate) fn lock_write(&self) -> Result<()> {
+        select! {
+            send(self.write.lock_tx, ()) -> sent => sent.map_err(|_| Error::Closed),
+            recv(self.close_rx) -> _ => Err(Error::Closed),
+        }
+    }
+
+    /// Releases a lock taken with `lock_write`.
+    pub(crate) fn unlock_write_plain(&self) {
+        let _ = self.write.lock_rx.try_recv();
+    }
+
+    /// The body of a write group; the caller holds the write lock.
+    fn write_locked(&self, own: &Batch, merge: bool, own_sync: bool) -> Result<()> {
+        if let Err(e) = self.check_writable() {
+            self.unlock_write(false, 0, &Err(e.clone()));
+            return Err(e);
+        }
+        let (mem, mem_free) = match self.make_room(own.internal_len()) {
+            Ok(room) => room,
+            Err(e) => {
+                self.unlock_write(false, 0, &Err(e.clone()));
+                return Err(e);
+            }
+        };
+
+        let mut sync = own_sync;
+        let mut merged: Vec<WriteMerge> = Vec::new();
+        let mut overflow = false;
+        if merge {
+            let own_len = own.internal_len();
+            let mut limit = if own_len > MERGE_LIMIT {
+                MERGE_LIMIT_LARGE.saturating_sub(own_len)
+            } else {
+                MERGE_LIMIT
+            };
+            limit = limit.min(mem_free.saturating_sub(own_len));
+            while limit > 0 {
+                let Ok(incoming) = self.write.merge_rx.try_recv() else {
+                    break;
+                };
+                let len = incoming.batch.internal_len();
+                if len > limit {
+                    overflow = true;
+                    break;
+                }
+                limit -= len;
+                sync |= incoming.sync;
+                let _ = self.write.merged_tx.send(true);
+                merged.push(incoming);
+            }
+        }
+
+        let mut batches: Vec<&Batch> = Vec::with_capacity(1 + merged.len());
+        batches.push(own);
+        batches.extend(merged.iter().map(|m| &m.batch));
+        let result = self.commit_group(&mem, &batches, sync);
+        if result.is_ok() {
+            let group_len: usize = batches.iter().map(|b| b.internal_len()).sum();
+            if group_len >= mem_free {
+                if let Err(e) = self.rotate_mem(0, false) {
+                    info!(self.log, "memdb rotation after a full write failed: {e}");
+                }
+            }
+        }
+        Counters::add(&self.counters.writes_merged, merged.len() as u64);
+        Counters::add(&self.counters.write_groups, 1);
+        self.unlock_write(overflow, merged.len(), &result);
+        result
+    }
+
+    /// Journals the group, inserts it into `mem`, publishes its sequences.
+    fn commit_group(&self, mem: &MemDb, batches: &[&Batch], sync: bool) -> Result<()> {
+        let count: u64 = batches.iter().map(|b| b.len() as u64).sum();
+        let first_seq = self.last_seq.load(Ordering::Acquire) + 1;
+        if first_seq + count > MAX_SEQUENCE {
+            return Err(Error::NotSupported(
+                "the sequence number space is exhausted".into(),
+            ));
+        }
+        {
+            let mut guard = self.journal.lock();
+            let journal = guard.as_mut().ok_or(Error::Closed)?;
+            let mut buf = std::mem::take(&mut journal.buf);
+            let written = (|| -> Result<()> {
+                encode_batches_with_header(&mut buf, first_seq, batches)?;
+                journal.writer.add_record(&buf)?;
+                journal.writer.flush()?;
+                if sync {
+                    journal.writer.sync()?;
+                    journal.unsynced = false;
+                } else {
+                    journal.unsynced = true;
+                }
+                Ok(())
+            })();
+            Counters::add(&self.counters.io_write, buf.len() as u64);
+            journal.buf = buf;
+            if let Err(e) = written {
+                // The journal may now end in a partial record; nothing more
+                // may be appended after it.
+                self.set_bg_error(&e);
+                return Err(e);
+            }
+        }
+        let mut seq = first_seq;
+        for batch in batches {
+            for record in batch.iter() {
+                mem.add(seq, record.kind, record.key, record.version, record.value);
+                seq += 1;
+            }
+        }
+        // Readers see the group only now, all at once.
+        self.last_seq
+            .store(first_seq + count - 1, Ordering::Release);
+        Ok(())
+    }
+
+    /// Ends a group: acknowledges the merged writers with the result, then
+    /// either hands the lock to the writer that did not fit or releases it.
+    fn unlock_write(&self, overflow: bool, merged: usize, result: &Result<()>) {
+        for _ in 0..merged {
+            let _ = self.write.ack_tx.send(result.clone());
+        }
+        if overflow {
+            let _ = self.write.merged_tx.send(false);
+        } else {
+            let _ = self.write.lock_rx.try_recv();
+        }
+    }
+
+    /// The seeds' `flush(n)`: returns the memdb to write into and its free
+    /// room, after slowing down, pausing or rotating as level 0 and the
+    /// memdb's fill demand.
+    pub(crate) fn make_room(&self, n: usize) -> Result<(Arc<MemDb>, usize)> {
+        let slowdown = self.opts.write_l0_slowdown_trigger;
+        let pause = self.opts.write_l0_pause_trigger;
+        let start = Instant::now();
+        let mut delayed = false;
+        let outcome = loop {
+            if self.is_closed() {
+                break Err(Error::Closed);
+            }
+            let (mem, l0) = {
+                let state = self.state.read();
+                (state.mem.clone(), state.version.num_tables(0))
+            };
+            let free = mem.free();
+            if l0 >= slowdown && !delayed {
+                delayed = true;
+                std::thread::sleep(Duration::from_millis(1));
+            } else if free >= n {
+                break Ok((mem, free));
+            } else if l0 >= pause {
+                delayed = true;
+                self.counters.write_paused.store(true, Ordering::Relaxed);
+                let waited = self.trigger_table_wait();
+                self.counters.write_paused.store(false, Ordering::Relaxed);
+                if let Err(e) = waited {
+                    break Err(e);
+                }
+            } else if mem.is_empty() {
+                // An empty memdb may grow to hold one oversized write.
+                break Ok((mem, n));
+            } else {
+                break self.rotate_mem(n, false).map(|m| {
+                    let free = m.free();
+                    (m, free)
+                });
+            }
+        };
+        if delayed {
+            let took = start.elapsed();
+            Counters::add(&self.counters.write_delay_count, 1);
+            Counters::add(
+                &self.counters.write_delay_nanos,
+                u64::try_from(took.as_nanos()).unwrap_or(u64::MAX),
+            );
+        }
+        outcome
+    }
+
+    /// Freezes the memdb and starts a new one with a new journal (after
+    /// waiting for the previous frozen memdb to be flushed), then asks the
+    /// memdb worker to flush — and waits for it when `wait`. The caller
+    /// holds the write lock.
+    pub(crate) fn rotate_mem(&self, n: usize, wait: bool) -> Result<Arc<MemDb>> {
+        self.trigger_mem_wait()?;
+        let number = self.versions.lock().new_file_number();
+        let path = journal_file_name(&self.dir, number);
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        sync_dir(&self.dir)?;
+        let mem = Arc::new(MemDb::new(self.icmp.clone(), self.opts.write_buffer.max(n)));
+        let old = {
+            let mut guard = self.journal.lock();
+            let old = guard.replace(JournalFile {
+                writer: Writer::new(BufWriter::with_capacity(64 << 10, file)),
+                number,
+                buf: Vec::new(),
+                unsynced: false,
+            });
+            if let Some(mut old) = old {
+                // Synced writes in the new journal must never outlive
+                // unsynced ones before them in this one.
+                let closed = if old.unsynced && !self.opts.no_sync {
+                    old.writer.sync()
+                } else {
+                    old.writer.flush()
+                };
+                if let Err(e) = closed {
+                    self.set_bg_error(&e);
+                    return Err(e);
+                }
+                Some(old.number)
+            } else {
+                None
+            }
+        };
+        {
+            let mut state = self.state.write();
+            if state.frozen.is_some() {
+                return Err(Error::corruption(
+                    "internal: a frozen memdb is still pending after waiting for its flush",
+                ));
+            }
+            let frozen = std::mem::replace(&mut state.mem, mem.clone());
+            state.frozen = Some(frozen);
+            state.mem_journal = number;
+        }
+        info!(
+            self.log,
+            "memdb rotated: journal {:?} frozen, journal {number} started", old
+        );
+        if wait {
+            self.trigger_mem_wait()?;
+        } else {
+            self.trigger_mem();
+        }
+        Ok(mem)
+    }
+}

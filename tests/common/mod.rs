@@ -1,0 +1,69 @@
+//! Helpers shared by the engine integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use avccdb::{Options, ReadOptions, WriteOptions};
+
+/// A fresh directory under the system temp dir, removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "avccdb-test-{tag}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Small buffers so that tests exercise flushes and compactions quickly.
+pub fn small_options() -> Options {
+    Options {
+        write_buffer: 64 << 10,
+        compaction_table_size: 64 << 10,
+        compaction_total_size: 256 << 10,
+        ..Options::default()
+    }
+}
+
+pub fn wo() -> WriteOptions {
+    WriteOptions::default()
+}
+
+pub fn ro() -> ReadOptions {
+    ReadOptions::default()
+}
+
+pub fn key(i: u64) -> Vec<u8> {
+    format!("key{i:08}").into_bytes()
+}
+
+pub fn value(i: u64, version: u64) -> Vec<u8> {
+    format!("value-{i}-{version}-{}", "x".repeat((i % 37) as usize)).into_bytes()
+}
+
+/// Total bytes of files in `dir` whose name ends with `suffix`.
+pub fn bytes_of(dir: &Path, suffix: &str) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(suffix))
+        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+        .sum()
+}
