@@ -81,6 +81,18 @@ fn writers_pause_at_the_trigger_and_resume_after_compaction() {
             Some(vec![b'v'; 100])
         );
     }
+    // The LOG tells the story: flushes, compactions, and the delays (logged
+    // by the first write that is not delayed).
+    db.compact_range(None, None).unwrap();
+    db.put(b"after", b"v", &wo()).unwrap();
+    let log = std::fs::read_to_string(dir.path().join("LOG")).unwrap();
+    for line in [
+        "memdb flushed",
+        "compacted",
+        "writes were delayed by level 0",
+    ] {
+        assert!(log.contains(line), "LOG lacks {line:?}:\n{log}");
+    }
 }
 
 #[test]

@@ -74,6 +74,10 @@ pub(crate) struct Counters {
     pub write_delay_count: AtomicU64,
     pub write_delay_nanos: AtomicU64,
     pub write_paused: AtomicBool,
+    /// Delays since the last one logged (the write lock holder's; logged
+    /// as one line when a write goes through undelayed, as the seeds do).
+    pub unlogged_delay_count: AtomicU64,
+    pub unlogged_delay_nanos: AtomicU64,
     pub writes_merged: AtomicU64,
     pub write_groups: AtomicU64,
     pub alive_iterators: AtomicU64,

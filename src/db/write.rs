@@ -253,12 +253,20 @@ impl DbInner {
                 });
             }
         };
+        let c = &self.counters;
         if delayed {
-            let took = start.elapsed();
-            Counters::add(&self.counters.write_delay_count, 1);
-            Counters::add(
-                &self.counters.write_delay_nanos,
-                u64::try_from(took.as_nanos()).unwrap_or(u64::MAX),
+            let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            Counters::add(&c.write_delay_count, 1);
+            Counters::add(&c.write_delay_nanos, nanos);
+            Counters::add(&c.unlogged_delay_count, 1);
+            Counters::add(&c.unlogged_delay_nanos, nanos);
+        } else if c.unlogged_delay_count.load(Ordering::Relaxed) > 0 {
+            let n = c.unlogged_delay_count.swap(0, Ordering::Relaxed);
+            let nanos = c.unlogged_delay_nanos.swap(0, Ordering::Relaxed);
+            info!(
+                self.log,
+                "writes were delayed by level 0: {n} writes, {:?} in all",
+                Duration::from_nanos(nanos)
             );
         }
         outcome
