@@ -186,3 +186,13 @@ fn repair_rebuilds_a_lost_manifest_from_tables_and_journals() {
     db.put(b"r00000", b"new", &wo()).unwrap();
     assert_eq!(db.get(b"r00000", &ro()).unwrap(), Some(b"new".to_vec()));
 }
+
+#[test]
+fn handles_are_thread_safe_types() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<Db>();
+    send_sync::<avccdb::Snapshot>();
+    send::<avccdb::Iter>();
+    send::<avccdb::Transaction>();
+}
