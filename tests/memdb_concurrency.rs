@@ -66,7 +66,9 @@ fn check_pass(db: &Arc<MemDb>, cmp: &InternalKeyComparator, backwards: bool) -> 
 
 #[test]
 fn readers_see_ordered_consistent_entries_while_a_writer_inserts() {
-    let total = if cfg!(debug_assertions) {
+    let total = if cfg!(miri) {
+        300
+    } else if cfg!(debug_assertions) {
         20_000
     } else {
         100_000
@@ -93,7 +95,7 @@ fn readers_see_ordered_consistent_entries_while_a_writer_inserts() {
                     let seen = check_pass(db, cmp, passes % 2 == 1);
                     assert!(seen >= floor, "reader {r}: saw {seen} < published {floor}");
                     // Seeks land on an entry ≥ the target whose value matches.
-                    for _ in 0..50 {
+                    for _ in 0..if cfg!(miri) { 3 } else { 50 } {
                         let user = format!("{:08}", rng.below(1_000_000));
                         let target = lookup_key(user.as_bytes(), 0, MAX_SEQUENCE);
                         let mut it = db.iter();
@@ -142,7 +144,9 @@ fn readers_always_find_the_newest_published_record_of_a_hot_key() {
     // The engine's read path: a lookup key for the newest record of a key
     // must find the latest published write, while new writes of the same
     // key keep landing just before it.
-    let total: u64 = if cfg!(debug_assertions) {
+    let total: u64 = if cfg!(miri) {
+        300
+    } else if cfg!(debug_assertions) {
         20_000
     } else {
         200_000

@@ -258,6 +258,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe code, and too slow under Miri
     fn heights_follow_quarter_branching() {
         let mut rng = Rng::new(5);
         let mut counts = [0usize; MAX_HEIGHT + 1];
