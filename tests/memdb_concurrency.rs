@@ -99,13 +99,22 @@ fn readers_see_ordered_consistent_entries_while_a_writer_inserts() {
                         let user = format!("{:08}", rng.below(1_000_000));
                         let target = lookup_key(user.as_bytes(), 0, MAX_SEQUENCE);
                         let mut it = db.iter();
+                        let before = published.load(Ordering::Acquire) as u64;
                         it.seek(&target);
                         if it.valid() {
                             assert_ne!(cmp.compare(it.key(), &target), CmpOrdering::Less);
                             assert_eq!(it.value(), &value_for(it.key())[..]);
+                            let found = it.key().to_vec();
                             it.prev();
                             if it.valid() {
-                                assert_eq!(cmp.compare(it.key(), &target), CmpOrdering::Less);
+                                assert_eq!(cmp.compare(it.key(), &found), CmpOrdering::Less);
+                                // An entry between the target and the one
+                                // found can only have been published after
+                                // the seek started.
+                                if cmp.compare(it.key(), &target) != CmpOrdering::Less {
+                                    let seq = parse_internal_key(it.key()).unwrap().sequence;
+                                    assert!(seq > before, "seek skipped published seq {seq}");
+                                }
                             }
                         }
                         if let Some((k, v)) = db.seek_first_ge(&target) {
