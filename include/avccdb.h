@@ -37,6 +37,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /**
  * `avccdb_get2` / `avccdb_get_into`: the key has no live value.
@@ -359,10 +362,6 @@ typedef unsigned char (*avccdb_key_may_match_fn)(void *state,
                                                  size_t length,
                                                  const char *filter,
                                                  size_t filter_length);
-
-#ifdef __cplusplus
-extern "C" {
-#endif // __cplusplus
 
 /**
  * A new empty batch.
@@ -1401,7 +1400,7 @@ void avccdb_writeoptions_set_no_write_merge(avccdb_writeoptions_t *wo, unsigned 
 unsigned char avccdb_writeoptions_get_no_write_merge(const avccdb_writeoptions_t *wo);
 
 #ifdef __cplusplus
-}  // extern "C"
-#endif  // __cplusplus
+} /* extern "C" */
+#endif
 
-#endif  /* AVCCDB_H */
+#endif /* AVCCDB_H */
