@@ -31,6 +31,27 @@
 #include <stdint.h>
 
 /**
+ * `avccdb_get2` / `avccdb_get_into`: the key has no live value.
+ */
+#define AVCCDB_GET_NOT_FOUND 0
+
+/**
+ * `avccdb_get2` / `avccdb_get_into`: the value was found (and copied).
+ */
+#define AVCCDB_GET_FOUND 1
+
+/**
+ * `avccdb_get_into`: the value was found but is longer than the buffer;
+ * `*vallen` holds its full length and the buffer its first `buflen` bytes.
+ */
+#define AVCCDB_GET_BUFFER_TOO_SMALL 2
+
+/**
+ * `avccdb_get2` / `avccdb_get_into`: the read failed (see `errptr`).
+ */
+#define AVCCDB_GET_ERROR -1
+
+/**
  * Success.
  */
 #define AVCCDB_OK 0
@@ -76,9 +97,576 @@
  */
 #define AVCCDB_ERR_INTERNAL 8
 
+/**
+ * Block compression off (`avccdb_options_set_compression`).
+ */
+#define AVCCDB_NO_COMPRESSION 0
+
+/**
+ * Snappy block compression (the default).
+ */
+#define AVCCDB_SNAPPY_COMPRESSION 1
+
+/**
+ * The highest version: reads "as of" it see the newest version of a key.
+ */
+#define AVCCDB_MAX_VERSION UINT64_MAX
+
+/**
+ * A sharded LRU cache of uncompressed table blocks. Created by
+ * `avccdb_cache_create_lru`, released by `avccdb_cache_destroy`.
+ *
+ * Ownership: options and open databases that use it hold their own
+ * reference, so destroying the handle while they live is safe; the memory
+ * goes when the last user lets go.
+ *
+ * Thread safety: the cache itself is shared freely (it locks
+ * internally); the handle is safe to read from any thread.
+ */
+typedef struct avccdb_cache_t avccdb_cache_t;
+
+/**
+ * Automatic table compaction held by `avccdb_pause_compactions` until
+ * `avccdb_resume_compactions`. Memdb flushes go on, so writes continue
+ * until level 0 reaches the pause trigger, then wait.
+ *
+ * Thread safety: one thread at a time; it may be released on any thread.
+ */
+typedef struct avccdb_compaction_pause_t avccdb_compaction_pause_t;
+
+/**
+ * A key order given by C callbacks. Created by `avccdb_comparator_create`,
+ * released by `avccdb_comparator_destroy`.
+ *
+ * Ownership: options and open databases that use the comparator hold
+ * their own reference, so the handle may be destroyed as soon as it has
+ * been set on the options; the `destructor` callback runs once, when the
+ * last of them lets go.
+ *
+ * Thread safety: the handle may be used by one thread at a time; the
+ * callbacks are called from any thread, concurrently (readers, writers
+ * and background compaction), so they must be thread-safe.
+ */
+typedef struct avccdb_comparator_t avccdb_comparator_t;
+
+/**
+ * The default environment: an opaque token with no behaviour of its own,
+ * accepted by `avccdb_options_set_env`. Created by
+ * `avccdb_create_default_env`, freed by `avccdb_env_destroy`.
+ *
+ * Thread safety: shared freely (it has no state).
+ */
+typedef struct avccdb_env_t avccdb_env_t;
+
+/**
+ * A filter policy for table files. Created by
+ * `avccdb_filterpolicy_create` (C callbacks) or
+ * `avccdb_filterpolicy_create_bloom`, released by
+ * `avccdb_filterpolicy_destroy`.
+ *
+ * Ownership: as for comparators, options and open databases hold their
+ * own reference; the `destructor` callback runs when the last lets go.
+ *
+ * Thread safety: the handle may be used by one thread at a time; the
+ * callbacks are called from any thread, concurrently.
+ */
+typedef struct avccdb_filterpolicy_t avccdb_filterpolicy_t;
+
+/**
+ * An iterator. Created by `avccdb_create_iterator`, freed by
+ * `avccdb_iter_destroy`. It reads the state at its creation (or its read
+ * options' snapshot) and never sees later writes; it stays readable after
+ * its database is closed. Positioned nowhere until a seek.
+ *
+ * If creating it failed (for example on a closed database) it is valid
+ * never and `avccdb_iter_get_error` reports why, as in LevelDB.
+ *
+ * Thread safety: one thread at a time.
+ */
+typedef struct avccdb_iterator_t avccdb_iterator_t;
+
+/**
+ * An information logger. The API has no constructor; the type exists so
+ * that `avccdb_options_set_info_log(options, NULL)` has LevelDB's
+ * signature.
+ *
+ * Thread safety: not applicable (never created).
+ */
+typedef struct avccdb_logger_t avccdb_logger_t;
+
+/**
+ * Options for opening a database. Created by `avccdb_options_create`,
+ * freed by `avccdb_options_destroy`; `avccdb_open` copies what it needs,
+ * so the object may be destroyed or changed once the call returns.
+ *
+ * Thread safety: one thread at a time (no internal locking); concurrent
+ * `avccdb_open` calls that only read the same object are fine.
+ */
+typedef struct avccdb_options_t avccdb_options_t;
+
+/**
+ * Options for reads and iterators. Created by `avccdb_readoptions_create`,
+ * freed by `avccdb_readoptions_destroy`. Reads copy what they need, so the
+ * object may be changed or destroyed once a call returns (an iterator
+ * keeps its own copy).
+ *
+ * Thread safety: one thread at a time while it is being changed; any
+ * number of threads may pass the same unchanging object to reads.
+ */
+typedef struct avccdb_readoptions_t avccdb_readoptions_t;
+
+/**
+ * A read view: reads through read options naming it see exactly the
+ * writes made before it was taken. Created by `avccdb_create_snapshot`,
+ * released by `avccdb_release_snapshot`. While it (or read options that
+ * name it) lives, compaction keeps every record it can see.
+ *
+ * Thread safety: immutable; shared freely between threads.
+ */
+typedef struct avccdb_snapshot_t avccdb_snapshot_t;
+
+/**
+ * An open database. Created by `avccdb_open`, closed and freed by
+ * `avccdb_close`.
+ *
+ * Thread safety: shared freely. Any number of threads may call any
+ * function on the same handle at once (concurrent writes are merged into
+ * groups), except `avccdb_close`, which must be the handle's last call,
+ * made when no other call on it is running. Iterators, snapshots and
+ * transactions taken from it stay usable after it is closed (reads keep
+ * working, writes fail with `AVCCDB_ERR_CLOSED`).
+ */
+typedef struct avccdb_t avccdb_t;
+
+/**
+ * An open transaction. Created by `avccdb_open_transaction`; ended by
+ * `avccdb_transaction_commit` or `avccdb_transaction_discard`; freed by
+ * `avccdb_transaction_destroy` (which discards it if still open). Writes
+ * through it go straight to level-0 tables, bypassing the journal, and
+ * are invisible until it commits.
+ *
+ * Thread safety: one thread at a time. While it is open it holds the
+ * database's write lock: every other write to the database (put, delete,
+ * write, compact_range, another transaction) waits until it ends — so the
+ * thread holding it must not write through the database handle before
+ * ending it (that call would wait forever). Reads go on meanwhile.
+ */
+typedef struct avccdb_transaction_t avccdb_transaction_t;
+
+/**
+ * The versions of one key, newest first, as returned by
+ * `avccdb_version_history`; freed by `avccdb_version_history_destroy`.
+ *
+ * Thread safety: immutable; shared freely between threads.
+ */
+typedef struct avccdb_version_history_t avccdb_version_history_t;
+
+/**
+ * A write batch. Created by `avccdb_writebatch_create` (or
+ * `_create_with_config`), freed by `avccdb_writebatch_destroy`. Writing it
+ * does not consume it: it can be written again, cleared and reused.
+ *
+ * Thread safety: one thread at a time (no internal locking); several
+ * threads may write the same unchanging batch at once.
+ */
+typedef struct avccdb_writebatch_t avccdb_writebatch_t;
+
+/**
+ * Options for writes. Created by `avccdb_writeoptions_create`, freed by
+ * `avccdb_writeoptions_destroy`.
+ *
+ * Thread safety: one thread at a time while it is being changed; any
+ * number of threads may pass the same unchanging object to writes.
+ */
+typedef struct avccdb_writeoptions_t avccdb_writeoptions_t;
+
+/**
+ * Receives a put record in `avccdb_writebatch_iterate`.
+ */
+typedef void (*avccdb_batch_put_fn)(void *state,
+                                    const char *k,
+                                    size_t klen,
+                                    const char *v,
+                                    size_t vlen);
+
+/**
+ * Receives a delete record in `avccdb_writebatch_iterate`.
+ */
+typedef void (*avccdb_batch_delete_fn)(void *state, const char *k, size_t klen);
+
+/**
+ * Receives a put record in `avccdb_writebatch_iterate_versions`;
+ * `versioned` is 1 for records added with a version (0: version 0).
+ */
+typedef void (*avccdb_batch_put_version_fn)(void *state,
+                                            const char *k,
+                                            size_t klen,
+                                            const char *v,
+                                            size_t vlen,
+                                            uint64_t version,
+                                            unsigned char versioned);
+
+/**
+ * Receives a delete record in `avccdb_writebatch_iterate_versions`.
+ */
+typedef void (*avccdb_batch_delete_version_fn)(void *state,
+                                               const char *k,
+                                               size_t klen,
+                                               uint64_t version,
+                                               unsigned char versioned);
+
+/**
+ * Frees the caller's state.
+ */
+typedef void (*avccdb_destructor_fn)(void *state);
+
+/**
+ * Compares `a[0..alen)` with `b[0..blen)`: negative, zero or positive.
+ */
+typedef int (*avccdb_compare_fn)(void *state, const char *a, size_t alen, const char *b, size_t blen);
+
+/**
+ * Returns the comparator's or filter policy's name (a NUL-terminated
+ * string owned by the caller's state).
+ */
+typedef const char *(*avccdb_name_fn)(void *state);
+
+/**
+ * Builds a filter for `num_keys` keys; returns a malloc'd buffer (which
+ * the library frees with `free`) and stores its length in
+ * `*filter_length`.
+ */
+typedef char *(*avccdb_create_filter_fn)(void *state,
+                                         const char *const *key_array,
+                                         const size_t *key_length_array,
+                                         int num_keys,
+                                         size_t *filter_length);
+
+/**
+ * Answers 0 only if `key` was certainly not among the keys `filter` was
+ * built from.
+ */
+typedef unsigned char (*avccdb_key_may_match_fn)(void *state,
+                                                 const char *key,
+                                                 size_t length,
+                                                 const char *filter,
+                                                 size_t filter_length);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * A new empty batch.
+ */
+avccdb_writebatch_t *avccdb_writebatch_create(void);
+
+/**
+ * A new empty batch whose buffer holds `capacity` bytes before it grows;
+ * when it must grow it gets at most `grow_limit` bytes of slack at a time
+ * (0: the default, 3 MiB). See docs/BATCH_FORMAT.md.
+ */
+avccdb_writebatch_t *avccdb_writebatch_create_with_config(size_t capacity, size_t grow_limit);
+
+/**
+ * Frees a batch. NULL is a no-op.
+ */
+void avccdb_writebatch_destroy(avccdb_writebatch_t *b);
+
+/**
+ * Removes every record, keeping the buffer for reuse.
+ */
+void avccdb_writebatch_clear(avccdb_writebatch_t *b);
+
+/**
+ * Adds "set `key` to `val`" (version 0). Key and value are copied.
+ * Invalid arguments (NULL with a non-zero length, 4 GiB or longer) leave
+ * the batch unchanged and set the last error code.
+ */
+void avccdb_writebatch_put(avccdb_writebatch_t *b,
+                           const char *key,
+                           size_t klen,
+                           const char *val,
+                           size_t vlen);
+
+/**
+ * Adds "delete `key`" (version 0).
+ */
+void avccdb_writebatch_delete(avccdb_writebatch_t *b, const char *key, size_t klen);
+
+/**
+ * Adds "set `key` to `val` at `version`".
+ */
+void avccdb_writebatch_put_with_version(avccdb_writebatch_t *b,
+                                        const char *key,
+                                        size_t klen,
+                                        uint64_t version,
+                                        const char *val,
+                                        size_t vlen);
+
+/**
+ * Adds "delete `key` as of `version`".
+ */
+void avccdb_writebatch_delete_with_version(avccdb_writebatch_t *b,
+                                           const char *key,
+                                           size_t klen,
+                                           uint64_t version);
+
+/**
+ * Number of records in the batch (0 for NULL).
+ */
+size_t avccdb_writebatch_count(const avccdb_writebatch_t *b);
+
+/**
+ * Calls `put` or `deleted` for each record, in order (versions are not
+ * reported: see `avccdb_writebatch_iterate_versions`). The pointers passed
+ * are valid during the callback only; the callbacks must not change the
+ * batch. NULL callbacks are an error (last error code, nothing called).
+ */
+void avccdb_writebatch_iterate(const avccdb_writebatch_t *b,
+                               void *state,
+                               avccdb_batch_put_fn put,
+                               avccdb_batch_delete_fn deleted);
+
+/**
+ * As `avccdb_writebatch_iterate`, also reporting each record's version
+ * and whether it was added with one.
+ */
+void avccdb_writebatch_iterate_versions(const avccdb_writebatch_t *b,
+                                        void *state,
+                                        avccdb_batch_put_version_fn put,
+                                        avccdb_batch_delete_version_fn deleted);
+
+/**
+ * Appends `source`'s records after `destination`'s, in order. `source`
+ * is unchanged; appending a batch to itself doubles it.
+ */
+void avccdb_writebatch_append(avccdb_writebatch_t *destination, const avccdb_writebatch_t *source);
+
+/**
+ * The batch's serialized records (the format of docs/BATCH_FORMAT.md),
+ * borrowed: valid until the batch is next changed or destroyed. Its
+ * length goes to `*len`. Never NULL for a live batch (an empty batch
+ * gives a non-NULL pointer and length 0); NULL for a NULL batch.
+ */
+const char *avccdb_writebatch_data(const avccdb_writebatch_t *b, size_t *len);
+
+/**
+ * Replaces the batch's records with those serialized in `data` (as
+ * `avccdb_writebatch_data` gives them; copied). Malformed data is
+ * `AVCCDB_ERR_CORRUPTION` naming the offset, and leaves the batch empty.
+ */
+void avccdb_writebatch_load(avccdb_writebatch_t *b, const char *data, size_t len, char **errptr);
+
+/**
+ * A new LRU block cache holding up to `capacity` bytes of blocks.
+ */
+avccdb_cache_t *avccdb_cache_create_lru(size_t capacity);
+
+/**
+ * Releases the handle (see the type's ownership note). NULL is a no-op.
+ */
+void avccdb_cache_destroy(avccdb_cache_t *cache);
+
+/**
+ * The cache's capacity in bytes (0 for NULL).
+ */
+size_t avccdb_cache_get_capacity(const avccdb_cache_t *cache);
+
+/**
+ * Bytes of blocks the cache holds now (0 for NULL).
+ */
+size_t avccdb_cache_get_usage(const avccdb_cache_t *cache);
+
+/**
+ * Compacts the keys in `[start_key, limit_key]` through every level
+ * (after writing the memdb to a table); NULL for either bound means
+ * unbounded on that side. LevelDB's signature: a failure sets only the
+ * last error code; `avccdb_compact_range2` reports it through `errptr`.
+ */
+void avccdb_compact_range(avccdb_t *db,
+                          const char *start_key,
+                          size_t start_key_len,
+                          const char *limit_key,
+                          size_t limit_key_len);
+
+/**
+ * `avccdb_compact_range` with the error reported through `errptr`.
+ */
+void avccdb_compact_range2(avccdb_t *db,
+                           const char *start_key,
+                           size_t start_key_len,
+                           const char *limit_key,
+                           size_t limit_key_len,
+                           char **errptr);
+
+/**
+ * Compacts the keys in `[start_key, limit_key]` (NULL: unbounded) of
+ * `level` into `level + 1`. A level without one below it is
+ * `AVCCDB_ERR_INVALID_ARGUMENT`.
+ */
+void avccdb_compact_level(avccdb_t *db,
+                          int level,
+                          const char *start_key,
+                          size_t start_key_len,
+                          const char *limit_key,
+                          size_t limit_key_len,
+                          char **errptr);
+
+/**
+ * Holds automatic table compaction (for a consistent file-level backup,
+ * say) until the returned token is passed to `avccdb_resume_compactions`.
+ * Pauses nest. NULL (last error code set) if `db` is NULL.
+ */
+avccdb_compaction_pause_t *avccdb_pause_compactions(avccdb_t *db);
+
+/**
+ * Ends a pause and frees its token. NULL is a no-op.
+ */
+void avccdb_resume_compactions(avccdb_compaction_pause_t *pause);
+
+/**
+ * A comparator from C callbacks. `compare` and `name` must not be NULL
+ * (else NULL is returned and the last error code is
+ * `AVCCDB_ERR_INVALID_ARGUMENT`); `destructor` may be NULL. `name` is
+ * called once, here: the name is recorded in the database and must
+ * always denote the same order. The callbacks are called from any thread,
+ * concurrently; they must not call back into avccdb.
+ */
+avccdb_comparator_t *avccdb_comparator_create(void *state,
+                                              avccdb_destructor_fn destructor,
+                                              avccdb_compare_fn compare,
+                                              avccdb_name_fn name);
+
+/**
+ * Releases the handle (see the type's ownership note). NULL is a no-op.
+ */
+void avccdb_comparator_destroy(avccdb_comparator_t *cmp);
+
+/**
+ * Opens (or creates, per `options`) the database in directory `name`.
+ * Returns NULL on failure, with the reason in `*errptr`: for example
+ * `AVCCDB_ERR_INVALID_ARGUMENT` for a missing database without
+ * `create_if_missing`, or out-of-range options; `AVCCDB_ERR_BUSY` when
+ * another handle (in this or another process) has it open.
+ */
+avccdb_t *avccdb_open(const avccdb_options_t *options, const char *name, char **errptr);
+
+/**
+ * Closes the database (stops background work, syncs the journal, releases
+ * the directory lock) and frees the handle. NULL is a no-op. A failure to
+ * sync is reported only through `avccdb_last_error_code`; the handle is
+ * freed regardless.
+ */
+void avccdb_close(avccdb_t *db);
+
+/**
+ * Sets `key` to `val` (at version 0).
+ */
+void avccdb_put(avccdb_t *db,
+                const avccdb_writeoptions_t *options,
+                const char *key,
+                size_t keylen,
+                const char *val,
+                size_t vallen,
+                char **errptr);
+
+/**
+ * Deletes `key` (at version 0). Deleting a missing key is not an error.
+ */
+void avccdb_delete(avccdb_t *db,
+                   const avccdb_writeoptions_t *options,
+                   const char *key,
+                   size_t keylen,
+                   char **errptr);
+
+/**
+ * Applies every record of `batch` atomically. The batch is not changed.
+ */
+void avccdb_write(avccdb_t *db,
+                  const avccdb_writeoptions_t *options,
+                  avccdb_writebatch_t *batch,
+                  char **errptr);
+
+/**
+ * LevelDB's get: the newest value of `key` as a malloc'd buffer (free
+ * with `avccdb_free`) with its length in `*vallen`, or NULL with
+ * `*vallen` = 0 when the key has no live value. On error NULL too, with
+ * `*errptr` set. A found empty value is a non-NULL buffer of length 0;
+ * `avccdb_get2` makes the three outcomes explicit.
+ */
+char *avccdb_get(avccdb_t *db,
+                 const avccdb_readoptions_t *options,
+                 const char *key,
+                 size_t keylen,
+                 size_t *vallen,
+                 char **errptr);
+
+/**
+ * The newest value of `key`, telling "not found" from "empty value".
+ * Returns `AVCCDB_GET_FOUND` with a malloc'd buffer in `*val` (never NULL,
+ * even for an empty value; free with `avccdb_free`) and its length in
+ * `*vallen`; `AVCCDB_GET_NOT_FOUND` with `*val` = NULL, `*vallen` = 0; or
+ * `AVCCDB_GET_ERROR` with `*val` = NULL and `*errptr` set. `val` and
+ * `vallen` must not be NULL.
+ */
+int avccdb_get2(avccdb_t *db,
+                const avccdb_readoptions_t *options,
+                const char *key,
+                size_t keylen,
+                char **val,
+                size_t *vallen,
+                char **errptr);
+
+/**
+ * The newest value of `key`, copied into the caller's buffer `buf` of
+ * `buflen` bytes: nothing to free. Returns `AVCCDB_GET_FOUND` (value
+ * copied, length in `*vallen`), `AVCCDB_GET_NOT_FOUND` (`*vallen` = 0),
+ * `AVCCDB_GET_BUFFER_TOO_SMALL` (`*vallen` = the value's full length, the
+ * first `buflen` bytes copied: retry with a buffer that large) or
+ * `AVCCDB_GET_ERROR` (`*errptr` set). `buf` may be NULL only when
+ * `buflen` is 0 (a length query); `vallen` must not be NULL.
+ */
+int avccdb_get_into(avccdb_t *db,
+                    const avccdb_readoptions_t *options,
+                    const char *key,
+                    size_t keylen,
+                    char *buf,
+                    size_t buflen,
+                    size_t *vallen,
+                    char **errptr);
+
+/**
+ * Deletes the database in directory `name`: every file avccdb recognizes,
+ * then the directory if it is empty. A missing directory is not an error;
+ * an open database is (`AVCCDB_ERR_BUSY`). `options` must not be NULL
+ * (none of its settings matter today).
+ */
+void avccdb_destroy_db(const avccdb_options_t *options, const char *name, char **errptr);
+
+/**
+ * Rebuilds the manifest of the database in `name` from the tables and
+ * journals that survive (unreadable files move to `lost/`). `options`
+ * must name the comparator the database was created with.
+ */
+void avccdb_repair_db(const avccdb_options_t *options, const char *name, char **errptr);
+
+/**
+ * A new default environment token.
+ */
+avccdb_env_t *avccdb_create_default_env(void);
+
+/**
+ * Frees an environment token. NULL is a no-op.
+ */
+void avccdb_env_destroy(avccdb_env_t *env);
+
+/**
+ * A directory for tests, malloc'd (free with `avccdb_free`): `$TEST_TMPDIR`
+ * if set, else `/tmp/avccdbtest-<effective uid>`. The directory is created
+ * if missing. NULL if `env` is NULL.
+ */
+char *avccdb_env_get_test_directory(avccdb_env_t *env);
 
 /**
  * The error code of the last avccdb call on this thread that failed, or
@@ -88,6 +676,100 @@ extern "C" {
 int32_t avccdb_last_error_code(void);
 
 /**
+ * A filter policy from C callbacks. `create_filter`, `key_may_match` and
+ * `name` must not be NULL (else NULL is returned with
+ * `AVCCDB_ERR_INVALID_ARGUMENT`); `destructor` may be NULL. `name` is
+ * called once, here. The keys handed to `create_filter` and
+ * `key_may_match` are user keys. Callbacks run on any thread,
+ * concurrently, and must not call back into avccdb.
+ */
+avccdb_filterpolicy_t *avccdb_filterpolicy_create(void *state,
+                                                  avccdb_destructor_fn destructor,
+                                                  avccdb_create_filter_fn create_filter,
+                                                  avccdb_key_may_match_fn key_may_match,
+                                                  avccdb_name_fn name);
+
+/**
+ * The built-in bloom filter with `bits_per_key` bits per key (10 gives
+ * about 1% false positives). Negative values or values above 1000 return
+ * NULL with `AVCCDB_ERR_INVALID_ARGUMENT`.
+ */
+avccdb_filterpolicy_t *avccdb_filterpolicy_create_bloom(int bits_per_key);
+
+/**
+ * Releases the handle (see the type's ownership note). NULL is a no-op.
+ */
+void avccdb_filterpolicy_destroy(avccdb_filterpolicy_t *policy);
+
+/**
+ * A new iterator over `db` as `options` describe (snapshot, bounds,
+ * all_versions...). NULL only if `db` or `options` is NULL (last error
+ * code set); other failures give an iterator that reports them through
+ * `avccdb_iter_get_error`.
+ */
+avccdb_iterator_t *avccdb_create_iterator(avccdb_t *db, const avccdb_readoptions_t *options);
+
+/**
+ * Frees an iterator. NULL is a no-op.
+ */
+void avccdb_iter_destroy(avccdb_iterator_t *it);
+
+/**
+ * 1 when the iterator is positioned at a record.
+ */
+unsigned char avccdb_iter_valid(const avccdb_iterator_t *it);
+
+/**
+ * Positions at the first record.
+ */
+void avccdb_iter_seek_to_first(avccdb_iterator_t *it);
+
+/**
+ * Positions at the last record.
+ */
+void avccdb_iter_seek_to_last(avccdb_iterator_t *it);
+
+/**
+ * Positions at the first key ≥ `k`. A NULL `k` with a non-zero length
+ * leaves the iterator where it was and sets the last error code.
+ */
+void avccdb_iter_seek(avccdb_iterator_t *it, const char *k, size_t klen);
+
+/**
+ * Moves to the next record (no-op when not valid).
+ */
+void avccdb_iter_next(avccdb_iterator_t *it);
+
+/**
+ * Moves to the previous record (no-op when not valid).
+ */
+void avccdb_iter_prev(avccdb_iterator_t *it);
+
+/**
+ * The current key, borrowed: valid until the iterator next moves or is
+ * destroyed. Its length goes to `*klen`. NULL (length 0, last error code
+ * set) when the iterator is not valid.
+ */
+const char *avccdb_iter_key(const avccdb_iterator_t *it, size_t *klen);
+
+/**
+ * The current value, borrowed as `avccdb_iter_key`'s key is.
+ */
+const char *avccdb_iter_value(const avccdb_iterator_t *it, size_t *vlen);
+
+/**
+ * The version of the current record (0, last error code set, when the
+ * iterator is not valid).
+ */
+uint64_t avccdb_iter_version(const avccdb_iterator_t *it);
+
+/**
+ * Reports the first error the iterator met (or the reason it could not
+ * be created) through `errptr`; leaves `*errptr` untouched if none.
+ */
+void avccdb_iter_get_error(const avccdb_iterator_t *it, char **errptr);
+
+/**
  * Frees a buffer or string returned by any avccdb function (values, error
  * messages, property values). NULL is a no-op.
  *
@@ -95,6 +777,496 @@ int32_t avccdb_last_error_code(void);
  * `ptr` is NULL or a pointer returned by this library and not yet freed.
  */
 void avccdb_free(void *ptr);
+
+/**
+ * A new options object with LevelDB's default of `create_if_missing` =
+ * false and avccdb's defaults for everything else (bloom filter of 10 bits
+ * per key, 8 MiB block cache, Snappy compression, 4 MiB write buffer).
+ */
+avccdb_options_t *avccdb_options_create(void);
+
+/**
+ * Frees an options object. NULL is a no-op.
+ */
+void avccdb_options_destroy(avccdb_options_t *o);
+
+/**
+ * Sets the key order. The options keep a reference, so the comparator
+ * may be destroyed right after. NULL restores the default bytewise order.
+ */
+void avccdb_options_set_comparator(avccdb_options_t *o, avccdb_comparator_t *cmp);
+
+/**
+ * The name of the key order, malloc'd (free with `avccdb_free`); NULL if
+ * `o` is NULL.
+ */
+char *avccdb_options_get_comparator_name(const avccdb_options_t *o);
+
+/**
+ * Sets a filter policy that replaces the built-in bloom filter. The
+ * options keep a reference, so the policy may be destroyed right after.
+ * NULL removes it: tables then use the built-in bloom filter if
+ * `bloom_bits_per_key` is not 0.
+ */
+void avccdb_options_set_filter_policy(avccdb_options_t *o, avccdb_filterpolicy_t *policy);
+
+/**
+ * The name of the filter policy tables will be built with (the custom
+ * policy, else the built-in bloom filter), malloc'd (free with
+ * `avccdb_free`); NULL when tables get no filter or `o` is NULL.
+ */
+char *avccdb_options_get_filter_policy_name(const avccdb_options_t *o);
+
+/**
+ * Create the database if it is missing. Default: 0 (as LevelDB).
+ */
+void avccdb_options_set_create_if_missing(avccdb_options_t *o, unsigned char v);
+
+/**
+ * Whether a missing database is created.
+ */
+unsigned char avccdb_options_get_create_if_missing(const avccdb_options_t *o);
+
+/**
+ * Fail to open if the database already exists. Default: 0.
+ */
+void avccdb_options_set_error_if_exists(avccdb_options_t *o, unsigned char v);
+
+/**
+ * Whether opening an existing database fails.
+ */
+unsigned char avccdb_options_get_error_if_exists(const avccdb_options_t *o);
+
+/**
+ * Strict checks: fail on any corruption met during recovery and verify
+ * every block checksum read. Default: 0.
+ */
+void avccdb_options_set_paranoid_checks(avccdb_options_t *o, unsigned char v);
+
+/**
+ * Whether paranoid checks are on.
+ */
+unsigned char avccdb_options_get_paranoid_checks(const avccdb_options_t *o);
+
+/**
+ * Accepted for LevelDB parity and ignored: avccdb always uses the
+ * operating system directly. `env` may be NULL.
+ */
+void avccdb_options_set_env(avccdb_options_t *o, avccdb_env_t *env);
+
+/**
+ * Accepted for LevelDB parity and ignored: the engine always writes its
+ * `LOG` file in the database directory. `logger` may be NULL.
+ */
+void avccdb_options_set_info_log(avccdb_options_t *o, avccdb_logger_t *logger);
+
+/**
+ * Memdb size at which it is written to a level-0 table (also the batch
+ * size above which a write goes through a transaction). Default: 4 MiB;
+ * `avccdb_open` accepts 4 KiB to 1 GiB.
+ */
+void avccdb_options_set_write_buffer_size(avccdb_options_t *o, size_t v);
+
+/**
+ * The write buffer size in bytes.
+ */
+size_t avccdb_options_get_write_buffer_size(const avccdb_options_t *o);
+
+/**
+ * Table files kept open at once. Default: 500; `avccdb_open` requires at
+ * least 20.
+ */
+void avccdb_options_set_max_open_files(avccdb_options_t *o, int v);
+
+/**
+ * The open table file budget.
+ */
+int avccdb_options_get_max_open_files(const avccdb_options_t *o);
+
+/**
+ * Shares `cache` as the block cache (the options keep a reference, so the
+ * cache may be destroyed right after). NULL returns to a private cache of
+ * `block_cache_capacity` bytes.
+ */
+void avccdb_options_set_cache(avccdb_options_t *o, avccdb_cache_t *cache);
+
+/**
+ * Capacity in bytes of a private block cache (used when no cache is set
+ * with `avccdb_options_set_cache`); 0 disables block caching. Default:
+ * 8 MiB.
+ */
+void avccdb_options_set_block_cache_capacity(avccdb_options_t *o, size_t v);
+
+/**
+ * The block cache capacity in bytes: the shared cache's if one is set,
+ * else the private cache's.
+ */
+size_t avccdb_options_get_block_cache_capacity(const avccdb_options_t *o);
+
+/**
+ * Uncompressed size of a table data block. Default: 4 KiB; `avccdb_open`
+ * accepts 256 B to 64 MiB.
+ */
+void avccdb_options_set_block_size(avccdb_options_t *o, size_t v);
+
+/**
+ * The block size in bytes.
+ */
+size_t avccdb_options_get_block_size(const avccdb_options_t *o);
+
+/**
+ * Keys between restart points in a block. Default: 16; must be ≥ 1.
+ */
+void avccdb_options_set_block_restart_interval(avccdb_options_t *o, int v);
+
+/**
+ * The block restart interval.
+ */
+int avccdb_options_get_block_restart_interval(const avccdb_options_t *o);
+
+/**
+ * LevelDB's name for the target size of a table written by compaction:
+ * the same setting as `avccdb_options_set_compaction_table_size`.
+ */
+void avccdb_options_set_max_file_size(avccdb_options_t *o, size_t v);
+
+/**
+ * The compaction table size in bytes (saturated to `SIZE_MAX`).
+ */
+size_t avccdb_options_get_max_file_size(const avccdb_options_t *o);
+
+/**
+ * Block compression: `AVCCDB_NO_COMPRESSION` or
+ * `AVCCDB_SNAPPY_COMPRESSION` (the default). Other values are invalid.
+ */
+void avccdb_options_set_compression(avccdb_options_t *o, int v);
+
+/**
+ * The block compression (`AVCCDB_*_COMPRESSION`).
+ */
+int avccdb_options_get_compression(const avccdb_options_t *o);
+
+/**
+ * Level-0 table count at which each write is delayed by 1 ms. Default: 8.
+ */
+void avccdb_options_set_write_l0_slowdown_trigger(avccdb_options_t *o, int v);
+
+/**
+ * The level-0 slowdown trigger.
+ */
+int avccdb_options_get_write_l0_slowdown_trigger(const avccdb_options_t *o);
+
+/**
+ * Level-0 table count at which writes wait for table compaction.
+ * Default: 12; must be ≥ the slowdown trigger and ≥ the compaction
+ * trigger (checked by `avccdb_open`).
+ */
+void avccdb_options_set_write_l0_pause_trigger(avccdb_options_t *o, int v);
+
+/**
+ * The level-0 pause trigger.
+ */
+int avccdb_options_get_write_l0_pause_trigger(const avccdb_options_t *o);
+
+/**
+ * Level-0 table count that triggers a level-0 compaction. Default: 4.
+ */
+void avccdb_options_set_compaction_l0_trigger(avccdb_options_t *o, int v);
+
+/**
+ * The level-0 compaction trigger.
+ */
+int avccdb_options_get_compaction_l0_trigger(const avccdb_options_t *o);
+
+/**
+ * Target size of a table written by compaction. Default: 2 MiB; at
+ * least 1 KiB.
+ */
+void avccdb_options_set_compaction_table_size(avccdb_options_t *o, uint64_t v);
+
+/**
+ * The compaction table size in bytes.
+ */
+uint64_t avccdb_options_get_compaction_table_size(const avccdb_options_t *o);
+
+/**
+ * Target size of level 1. Default: 10 MiB; at least 1 KiB.
+ */
+void avccdb_options_set_compaction_total_size(avccdb_options_t *o, uint64_t v);
+
+/**
+ * The level-1 target size in bytes.
+ */
+uint64_t avccdb_options_get_compaction_total_size(const avccdb_options_t *o);
+
+/**
+ * Growth factor of the target size per level beyond 1. Default: 10; a
+ * finite number ≥ 1 (NaN and infinities are rejected at once).
+ */
+void avccdb_options_set_compaction_total_size_multiplier(avccdb_options_t *o, double v);
+
+/**
+ * The per-level growth factor.
+ */
+double avccdb_options_get_compaction_total_size_multiplier(const avccdb_options_t *o);
+
+/**
+ * Never merge concurrent writes into one group. Default: 0.
+ */
+void avccdb_options_set_no_write_merge(avccdb_options_t *o, unsigned char v);
+
+/**
+ * Whether write merging is disabled for the database.
+ */
+unsigned char avccdb_options_get_no_write_merge(const avccdb_options_t *o);
+
+/**
+ * Never fsync the journal, even for synchronous writes. Default: 0.
+ */
+void avccdb_options_set_no_sync(avccdb_options_t *o, unsigned char v);
+
+/**
+ * Whether journal syncs are disabled.
+ */
+unsigned char avccdb_options_get_no_sync(const avccdb_options_t *o);
+
+/**
+ * Write batches larger than the write buffer through the journal like
+ * any other instead of as a transaction. Default: 0.
+ */
+void avccdb_options_set_disable_large_batch_transaction(avccdb_options_t *o, unsigned char v);
+
+/**
+ * Whether large batches skip the transaction path.
+ */
+unsigned char avccdb_options_get_disable_large_batch_transaction(const avccdb_options_t *o);
+
+/**
+ * Bits per key of the built-in bloom filter; 0 disables it (a policy set
+ * with `avccdb_options_set_filter_policy` takes precedence). Default: 10;
+ * at most 1000.
+ */
+void avccdb_options_set_bloom_bits_per_key(avccdb_options_t *o, int v);
+
+/**
+ * The built-in bloom filter's bits per key.
+ */
+int avccdb_options_get_bloom_bits_per_key(const avccdb_options_t *o);
+
+/**
+ * New read options: latest state, no checksum verification, fill the
+ * block cache, no bounds, newest version of each key only.
+ */
+avccdb_readoptions_t *avccdb_readoptions_create(void);
+
+/**
+ * Frees read options. NULL is a no-op.
+ */
+void avccdb_readoptions_destroy(avccdb_readoptions_t *ro);
+
+/**
+ * Verify the checksum of every block read. Default: 0.
+ */
+void avccdb_readoptions_set_verify_checksums(avccdb_readoptions_t *ro, unsigned char v);
+
+/**
+ * Whether block checksums are verified.
+ */
+unsigned char avccdb_readoptions_get_verify_checksums(const avccdb_readoptions_t *ro);
+
+/**
+ * Keep blocks read in the block cache. Default: 1.
+ */
+void avccdb_readoptions_set_fill_cache(avccdb_readoptions_t *ro, unsigned char v);
+
+/**
+ * Whether reads fill the block cache.
+ */
+unsigned char avccdb_readoptions_get_fill_cache(const avccdb_readoptions_t *ro);
+
+/**
+ * Read at `snap` (NULL: the latest state). The read options hold their
+ * own reference to the snapshot: releasing the snapshot handle while they
+ * still name it is safe, and its view stays pinned until they are
+ * destroyed or set to another snapshot.
+ */
+void avccdb_readoptions_set_snapshot(avccdb_readoptions_t *ro, const avccdb_snapshot_t *snap);
+
+/**
+ * Whether the read options name a snapshot (1) or read the latest
+ * state (0).
+ */
+unsigned char avccdb_readoptions_has_snapshot(const avccdb_readoptions_t *ro);
+
+/**
+ * Iterators start at this user key (inclusive). The key is copied. NULL
+ * removes the bound (a non-NULL key of length 0 is an empty-key bound).
+ */
+void avccdb_readoptions_set_lower_bound(avccdb_readoptions_t *ro, const char *key, size_t keylen);
+
+/**
+ * The lower bound, borrowed from the read options (valid until they are
+ * changed or destroyed), with its length in `*len`; NULL (and 0) when
+ * there is none.
+ */
+const char *avccdb_readoptions_get_lower_bound(const avccdb_readoptions_t *ro, size_t *len);
+
+/**
+ * Iterators stop before this user key (exclusive). The key is copied.
+ * NULL removes the bound.
+ */
+void avccdb_readoptions_set_upper_bound(avccdb_readoptions_t *ro, const char *key, size_t keylen);
+
+/**
+ * The upper bound, borrowed as for `avccdb_readoptions_get_lower_bound`.
+ */
+const char *avccdb_readoptions_get_upper_bound(const avccdb_readoptions_t *ro, size_t *len);
+
+/**
+ * Iterators yield every version of each key (newest first within a key),
+ * not only the newest. Default: 0.
+ */
+void avccdb_readoptions_set_all_versions(avccdb_readoptions_t *ro, unsigned char v);
+
+/**
+ * Whether iterators yield every version.
+ */
+unsigned char avccdb_readoptions_get_all_versions(const avccdb_readoptions_t *ro);
+
+/**
+ * Takes a snapshot of the current state. NULL (with the last error code
+ * set) if `db` is NULL.
+ */
+const avccdb_snapshot_t *avccdb_create_snapshot(avccdb_t *db);
+
+/**
+ * Releases a snapshot taken from `db`. A NULL snapshot is a no-op; a NULL
+ * `db` is reported (last error code) but the snapshot is still released.
+ */
+void avccdb_release_snapshot(avccdb_t *db, const avccdb_snapshot_t *snapshot);
+
+/**
+ * The sequence number the snapshot reads at (0 for NULL).
+ */
+uint64_t avccdb_snapshot_sequence(const avccdb_snapshot_t *snapshot);
+
+/**
+ * A named property as a malloc'd NUL-terminated string (free with
+ * `avccdb_free`), or NULL when the name is unknown (or an argument is
+ * NULL; the last error code tells them apart: `AVCCDB_ERR_NOT_FOUND` for
+ * an unknown name). Names, also accepted with the `leveldb.` prefix:
+ * `avccdb.stats` (a human-readable table), `avccdb.sstables`,
+ * `avccdb.num-files-at-level<N>`, `avccdb.approximate-memory-usage`, and
+ * `avccdb.<counter>` for every counter of `avccdb_property_int`.
+ */
+char *avccdb_property_value(avccdb_t *db, const char *propname);
+
+/**
+ * An integer statistic by name into `*value`: returns 1 if the name is
+ * known, 0 (with `*value` = 0 and the last error code
+ * `AVCCDB_ERR_NOT_FOUND`) if not. Names: every counter listed by
+ * `avccdb_stats_counter_name` (bare, or prefixed `avccdb.`/`leveldb.`),
+ * and every property whose value is an integer
+ * (`avccdb.num-files-at-level<N>`, `avccdb.approximate-memory-usage`).
+ * Durations are in microseconds.
+ */
+unsigned char avccdb_property_int(avccdb_t *db, const char *propname, uint64_t *value);
+
+/**
+ * Number of counters `avccdb_property_int` answers by bare name.
+ */
+size_t avccdb_stats_counter_count(void);
+
+/**
+ * The name of counter `i` (a static string: do not free), or NULL when
+ * `i` is out of range. The order is stable within a release.
+ */
+const char *avccdb_stats_counter_name(size_t i);
+
+/**
+ * Approximate bytes of table data for each key range
+ * `[range_start_key[i], range_limit_key[i])`, into `sizes[i]` (data still
+ * in the memdb is not counted). With NULL or inconsistent arguments, or
+ * on error, every size is 0 and the last error code is set.
+ */
+void avccdb_approximate_sizes(avccdb_t *db,
+                              int num_ranges,
+                              const char *const *range_start_key,
+                              const size_t *range_start_key_len,
+                              const char *const *range_limit_key,
+                              const size_t *range_limit_key_len,
+                              uint64_t *sizes);
+
+/**
+ * Opens a transaction, waiting for the write lock (and for the current
+ * memdb to reach a table). NULL on error (`*errptr` set).
+ */
+avccdb_transaction_t *avccdb_open_transaction(avccdb_t *db, char **errptr);
+
+/**
+ * Sets `key` to `val` (version 0) in the transaction. After the
+ * transaction has ended: `AVCCDB_ERR_CLOSED`.
+ */
+void avccdb_transaction_put(avccdb_transaction_t *t,
+                            const char *key,
+                            size_t keylen,
+                            const char *val,
+                            size_t vallen,
+                            char **errptr);
+
+/**
+ * Sets `key` to `val` at `version` in the transaction.
+ */
+void avccdb_transaction_put_with_version(avccdb_transaction_t *t,
+                                         const char *key,
+                                         size_t keylen,
+                                         uint64_t version,
+                                         const char *val,
+                                         size_t vallen,
+                                         char **errptr);
+
+/**
+ * Deletes `key` (version 0) in the transaction.
+ */
+void avccdb_transaction_delete(avccdb_transaction_t *t,
+                               const char *key,
+                               size_t keylen,
+                               char **errptr);
+
+/**
+ * Deletes `key` as of `version` in the transaction.
+ */
+void avccdb_transaction_delete_with_version(avccdb_transaction_t *t,
+                                            const char *key,
+                                            size_t keylen,
+                                            uint64_t version,
+                                            char **errptr);
+
+/**
+ * Adds every record of `batch`, in order, to the transaction.
+ */
+void avccdb_transaction_write(avccdb_transaction_t *t,
+                              const avccdb_writebatch_t *batch,
+                              char **errptr);
+
+/**
+ * Makes every write of the transaction visible at once and ends it
+ * (releasing the write lock). On failure the writes are thrown away and
+ * the transaction has ended too. The handle must still be destroyed.
+ */
+void avccdb_transaction_commit(avccdb_transaction_t *t, char **errptr);
+
+/**
+ * Throws every write of the transaction away and ends it. A no-op on an
+ * ended transaction; NULL sets the last error code.
+ */
+void avccdb_transaction_discard(avccdb_transaction_t *t);
+
+/**
+ * Frees the handle, discarding the transaction if it is still open. NULL
+ * is a no-op.
+ */
+void avccdb_transaction_destroy(avccdb_transaction_t *t);
 
 /**
  * Major version of the loaded library. It changes only with an
@@ -108,6 +1280,117 @@ int32_t avccdb_major_version(void);
  * functions while keeping every existing signature.
  */
 int32_t avccdb_minor_version(void);
+
+/**
+ * Sets `key` to `val` at `version`. Versions of a key are independent
+ * records; a read as of version v sees the highest version ≤ v.
+ */
+void avccdb_put_with_version(avccdb_t *db,
+                             const avccdb_writeoptions_t *options,
+                             const char *key,
+                             size_t keylen,
+                             uint64_t version,
+                             const char *val,
+                             size_t vallen,
+                             char **errptr);
+
+/**
+ * Deletes `key` as of `version`: reads as of versions ≥ it find nothing
+ * until a higher version is written.
+ */
+void avccdb_delete_with_version(avccdb_t *db,
+                                const avccdb_writeoptions_t *options,
+                                const char *key,
+                                size_t keylen,
+                                uint64_t version,
+                                char **errptr);
+
+/**
+ * The value of the highest version ≤ `version` of `key`, as a malloc'd
+ * buffer (free with `avccdb_free`; non-NULL even when empty) with its
+ * length in `*vallen` and the version found in `*found_version`. NULL,
+ * with `*vallen` = 0 and `*found_version` = 0, when there is none (or it
+ * is deleted as of `version`) or on error (`*errptr` set). `vallen` must
+ * not be NULL; `found_version` may be. Pass `AVCCDB_MAX_VERSION` for the
+ * newest version.
+ */
+char *avccdb_get_with_version(avccdb_t *db,
+                              const avccdb_readoptions_t *options,
+                              const char *key,
+                              size_t keylen,
+                              uint64_t version,
+                              size_t *vallen,
+                              uint64_t *found_version,
+                              char **errptr);
+
+/**
+ * Every live version of `key` in `[min_version, max_version]`, newest
+ * first (versions deleted as of themselves are left out). NULL on error
+ * (`*errptr` set); an empty history (count 0) when there is none.
+ */
+avccdb_version_history_t *avccdb_version_history(avccdb_t *db,
+                                                 const avccdb_readoptions_t *options,
+                                                 const char *key,
+                                                 size_t keylen,
+                                                 uint64_t min_version,
+                                                 uint64_t max_version,
+                                                 char **errptr);
+
+/**
+ * Number of versions in the history (0 for NULL).
+ */
+size_t avccdb_version_history_count(const avccdb_version_history_t *h);
+
+/**
+ * The version of entry `i` (0 = newest). 0, with the last error code set,
+ * when `i` is out of range.
+ */
+uint64_t avccdb_version_history_version_at(const avccdb_version_history_t *h, size_t i);
+
+/**
+ * The value of entry `i`, borrowed until the history is destroyed, with
+ * its length in `*vallen`. NULL (length 0, last error code set) when `i`
+ * is out of range.
+ */
+const char *avccdb_version_history_value_at(const avccdb_version_history_t *h,
+                                            size_t i,
+                                            size_t *vallen);
+
+/**
+ * Frees a history. NULL is a no-op.
+ */
+void avccdb_version_history_destroy(avccdb_version_history_t *h);
+
+/**
+ * New write options: no sync, merging allowed.
+ */
+avccdb_writeoptions_t *avccdb_writeoptions_create(void);
+
+/**
+ * Frees write options. NULL is a no-op.
+ */
+void avccdb_writeoptions_destroy(avccdb_writeoptions_t *wo);
+
+/**
+ * fsync the journal before the write returns (unless the database was
+ * opened with `no_sync`). Default: 0.
+ */
+void avccdb_writeoptions_set_sync(avccdb_writeoptions_t *wo, unsigned char v);
+
+/**
+ * Whether writes are synced.
+ */
+unsigned char avccdb_writeoptions_get_sync(const avccdb_writeoptions_t *wo);
+
+/**
+ * Do not merge this write with concurrent ones. Default: 0.
+ */
+void avccdb_writeoptions_set_no_write_merge(avccdb_writeoptions_t *wo, unsigned char v);
+
+/**
+ * Whether this write refuses merging.
+ */
+unsigned char avccdb_writeoptions_get_no_write_merge(const avccdb_writeoptions_t *wo);
 
 #ifdef __cplusplus
 }  // extern "C"

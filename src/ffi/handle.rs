@@ -7,9 +7,6 @@
 //! arguments go through [`bytes_arg`], which rejects NULL with a non-zero
 //! length.
 
-// The API functions that use these helpers arrive with the C facade issue.
-#![allow(dead_code)]
-
 use std::ffi::{c_char, CStr};
 
 use crate::error::{Error, Result};
@@ -73,6 +70,57 @@ pub(crate) unsafe fn bytes_arg<'a>(ptr: *const c_char, len: usize, what: &str) -
     Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
 }
 
+/// Longest key or value a record can hold: the batch encoding stores
+/// lengths as 32-bit varints.
+pub(crate) const MAX_RECORD_BYTES: usize = u32::MAX as usize - 1;
+
+/// [`bytes_arg`] for a key or value that goes into a batch record: also
+/// rejects lengths the record encoding cannot hold (4 GiB and more).
+///
+/// # Safety
+/// As for [`bytes_arg`].
+pub(crate) unsafe fn record_arg<'a>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> Result<&'a [u8]> {
+    if len > MAX_RECORD_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "{what} length {len} is above the {MAX_RECORD_BYTES}-byte limit"
+        )));
+    }
+    // SAFETY: forwarded contract.
+    unsafe { bytes_arg(ptr, len, what) }
+}
+
+/// An optional key bound: NULL means "none" (whatever the length), as in
+/// LevelDB's `compact_range`.
+///
+/// # Safety
+/// As for [`bytes_arg`].
+pub(crate) unsafe fn optional_bytes_arg<'a>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> Result<Option<&'a [u8]>> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { bytes_arg(ptr, len, what) }.map(Some)
+}
+
+/// Stores `value` through an optional out-pointer (NULL is skipped).
+///
+/// # Safety
+/// `out` is NULL or valid for one write of `T`.
+pub(crate) unsafe fn set_out<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL and writable by the caller's contract.
+        unsafe { out.write(value) }
+    }
+}
+
 /// Borrows a NUL-terminated string argument as UTF-8 (paths, property
 /// names). NULL is `InvalidArgument`.
 ///
@@ -86,6 +134,33 @@ pub(crate) unsafe fn str_arg<'a>(ptr: *const c_char, what: &str) -> Result<&'a s
     unsafe { CStr::from_ptr(ptr) }
         .to_str()
         .map_err(|_| Error::invalid_argument(format!("{what} is not valid UTF-8")))
+}
+
+/// Borrows a NUL-terminated path argument. Paths are bytes on Unix, so any
+/// byte string without NUL is accepted; elsewhere it must be UTF-8.
+///
+/// # Safety
+/// When non-NULL, `ptr` points to a NUL-terminated string valid for the call.
+pub(crate) unsafe fn path_arg<'a>(ptr: *const c_char, what: &str) -> Result<&'a std::path::Path> {
+    if ptr.is_null() {
+        return Err(Error::invalid_argument(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and NUL-terminated by the caller's contract.
+    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    if bytes.is_empty() {
+        return Err(Error::invalid_argument(format!("{what} is empty")));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Ok(std::path::Path::new(std::ffi::OsStr::from_bytes(bytes)))
+    }
+    #[cfg(not(unix))]
+    {
+        std::str::from_utf8(bytes)
+            .map(std::path::Path::new)
+            .map_err(|_| Error::invalid_argument(format!("{what} is not valid UTF-8")))
+    }
 }
 
 #[cfg(test)]
