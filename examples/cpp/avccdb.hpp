@@ -307,14 +307,16 @@ class Db {
     err.check();
   }
 
-  // The value stored under key, or nullopt when there is none.
+  // The value stored under key, or nullopt when there is none (an empty
+  // value is an empty string, not nullopt).
   std::optional<std::string> get(std::string_view key,
                                  const ReadOptions& ro = ReadOptions()) const {
     detail::ErrorSlot err;
+    char* v = nullptr;
     size_t len = 0;
-    char* v = avccdb_get(h_.get(), ro.get(), key.data(), key.size(), &len, err.ptr());
+    int rc = avccdb_get2(h_.get(), ro.get(), key.data(), key.size(), &v, &len, err.ptr());
     err.check();
-    if (v == nullptr) return std::nullopt;
+    if (rc != AVCCDB_GET_FOUND) return std::nullopt;
     return detail::take_string(v, len);
   }
 
@@ -343,9 +345,14 @@ class Db {
   // Compacts [begin, end]; an empty optional means "from the first" / "to the last".
   void compact_range(std::optional<std::string_view> begin = std::nullopt,
                      std::optional<std::string_view> end = std::nullopt) {
-    avccdb_compact_range(h_.get(), begin ? begin->data() : nullptr,
-                         begin ? begin->size() : 0, end ? end->data() : nullptr,
-                         end ? end->size() : 0);
+    detail::ErrorSlot err;
+    // A present but empty bound still needs a non-NULL pointer.
+    static const char empty[1] = {0};
+    avccdb_compact_range2(h_.get(), begin ? (begin->data() ? begin->data() : empty) : nullptr,
+                          begin ? begin->size() : 0,
+                          end ? (end->data() ? end->data() : empty) : nullptr,
+                          end ? end->size() : 0, err.ptr());
+    err.check();
   }
 
   // Deletes the database at path (which must not be open).
