@@ -29,6 +29,8 @@ pub mod filter;
 pub mod guard;
 pub mod handle;
 pub mod iterator;
+/// cbindgen:ignore
+pub mod leveldb;
 pub mod memory;
 pub mod options;
 pub mod readoptions;

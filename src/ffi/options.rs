@@ -8,7 +8,6 @@
 //! it. Setting a valid value for that option again forgets the problem.
 //! Ranges that depend on other options are checked by `avccdb_open`.
 
-use std::collections::BTreeMap;
 use std::ffi::{c_char, c_double, c_int, c_uchar};
 use std::sync::Arc;
 
@@ -37,15 +36,16 @@ pub const AVCCDB_SNAPPY_COMPRESSION: c_int = 1;
 /// `avccdb_open` calls that only read the same object are fine.
 pub struct avccdb_options_t {
     pub(crate) opts: Options,
-    /// Options set to values that can never work, with the reason.
-    invalid: BTreeMap<&'static str, String>,
+    /// Options set to values that can never work, with the reason, in the
+    /// order they were set.
+    invalid: Vec<(&'static str, String)>,
 }
 
 impl avccdb_options_t {
     /// The options with every recorded setter problem turned into an error.
     pub(crate) fn checked(&self) -> Result<&Options> {
-        match self.invalid.values().next() {
-            Some(msg) => Err(Error::invalid_argument(msg.clone())),
+        match self.invalid.first() {
+            Some((_, msg)) => Err(Error::invalid_argument(msg.clone())),
             None => Ok(&self.opts),
         }
     }
@@ -73,12 +73,17 @@ fn set<T>(
         let o = unsafe { handle_mut(o, "options") }?;
         match value {
             Ok(v) => {
-                o.invalid.remove(name);
+                o.invalid.retain(|(n, _)| *n != name);
                 apply(&mut o.opts, v);
                 Ok(())
             }
             Err(e) => {
-                o.invalid.insert(name, format!("{name}: {e}"));
+                let why = match &e {
+                    Error::InvalidArgument(m) => m.clone(),
+                    other => other.to_string(),
+                };
+                o.invalid.retain(|(n, _)| *n != name);
+                o.invalid.push((name, format!("{name}: {why}")));
                 Err(e)
             }
         }
@@ -113,7 +118,7 @@ pub extern "C" fn avccdb_options_create() -> *mut avccdb_options_t {
                 create_if_missing: false,
                 ..Options::default()
             },
-            invalid: BTreeMap::new(),
+            invalid: Vec::new(),
         }))
     })
 }
