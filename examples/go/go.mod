@@ -1,0 +1,3 @@
+module avccdb.example/avccdb
+
+go 1.19

@@ -1,0 +1,41 @@
+# Helpers shared by the packaging test scripts (run with cmake -P).
+
+# pk_run(<command...> [WORKING_DIRECTORY dir] [OUTPUT_VARIABLE var])
+# Runs a command, echoes it and its output, and fails the test if it fails.
+function(pk_run)
+  cmake_parse_arguments(R "" "WORKING_DIRECTORY;OUTPUT_VARIABLE" "" ${ARGN})
+  set(cmd ${R_UNPARSED_ARGUMENTS})
+  if(NOT R_WORKING_DIRECTORY)
+    set(R_WORKING_DIRECTORY ".")
+  endif()
+  string(REPLACE ";" " " shown "${cmd}")
+  message(STATUS "$ ${shown}")
+  execute_process(COMMAND ${cmd} WORKING_DIRECTORY "${R_WORKING_DIRECTORY}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(out)
+    message("${out}")
+  endif()
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "command failed (${rc}): ${shown}")
+  endif()
+  if(R_OUTPUT_VARIABLE)
+    set(${R_OUTPUT_VARIABLE} "${out}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+function(pk_fail msg)
+  message(FATAL_ERROR "packaging check failed: ${msg}")
+endfunction()
+
+# The dynamic section of an ELF file, as text.
+function(pk_readelf_dynamic file out_var)
+  find_program(READELF readelf)
+  if(NOT READELF)
+    pk_fail("readelf not found (binutils)")
+  endif()
+  execute_process(COMMAND "${READELF}" -d "${file}" OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    pk_fail("readelf -d ${file} failed")
+  endif()
+  set(${out_var} "${out}" PARENT_SCOPE)
+endfunction()

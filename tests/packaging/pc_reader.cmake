@@ -1,0 +1,58 @@
+# A minimal reader of pkg-config .pc files, for machines without pkg-config
+# or pkgconf. It understands what avccdb.pc uses and nothing more: comment
+# lines, `name=value` variables (with ${var} references, including the
+# predefined ${pcfiledir}), and the `Cflags`, `Libs` and `Libs.private`
+# fields. It does not follow Requires, filter system directories, or
+# deduplicate flags.
+
+# pc_read(<file.pc> <static: TRUE|FALSE> <out_cflags> <out_libs>)
+# Sets the two outputs to CMake lists of flags, in file order; with static
+# TRUE, Libs.private follows Libs as `pkg-config --static --libs` does.
+function(pc_read file static out_cflags out_libs)
+  if(NOT EXISTS "${file}")
+    message(FATAL_ERROR "pc_read: ${file} does not exist")
+  endif()
+  get_filename_component(dir "${file}" DIRECTORY)
+  set(pcvar_pcfiledir "${dir}")
+  set(field_Cflags "")
+  set(field_Libs "")
+  set(field_Libs.private "")
+  file(STRINGS "${file}" lines)
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "#.*$" "" line "${line}")
+    string(STRIP "${line}" line)
+    if(line STREQUAL "")
+      continue()
+    endif()
+    if(line MATCHES "^([A-Za-z0-9_.]+)[ \t]*=[ \t]*(.*)$")
+      set(kind var)
+    elseif(line MATCHES "^([A-Za-z0-9_.]+)[ \t]*:[ \t]*(.*)$")
+      set(kind field)
+    else()
+      message(FATAL_ERROR "pc_read: ${file}: cannot parse line '${line}'")
+    endif()
+    set(name "${CMAKE_MATCH_1}")
+    set(value "${CMAKE_MATCH_2}")
+    # Expand ${var} references; variables are defined before use.
+    while(value MATCHES "\\$\\{([A-Za-z0-9_.]+)\\}")
+      set(ref "${CMAKE_MATCH_1}")
+      if(NOT DEFINED pcvar_${ref})
+        message(FATAL_ERROR "pc_read: ${file}: undefined variable \${${ref}}")
+      endif()
+      string(REPLACE "\${${ref}}" "${pcvar_${ref}}" value "${value}")
+    endwhile()
+    if(kind STREQUAL "var")
+      set(pcvar_${name} "${value}")
+    else()
+      set(field_${name} "${value}")
+    endif()
+  endforeach()
+  set(libs "${field_Libs}")
+  if(static)
+    string(APPEND libs " ${field_Libs.private}")
+  endif()
+  separate_arguments(cflags UNIX_COMMAND "${field_Cflags}")
+  separate_arguments(libs UNIX_COMMAND "${libs}")
+  set(${out_cflags} "${cflags}" PARENT_SCOPE)
+  set(${out_libs} "${libs}" PARENT_SCOPE)
+endfunction()
