@@ -8,7 +8,7 @@ cd "$root"
 cmake_bin="$(scripts/ensure-cmake.sh)"
 ctest_bin="$(dirname "$cmake_bin")/ctest"
 build="${AVCCDB_BUILD_DIR:-build}"
-"$cmake_bin" -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+"$cmake_bin" -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAVCCDB_SANITIZE=ON
 "$cmake_bin" --build "$build" -j 2
 cd "$build"
 "$ctest_bin" --output-on-failure "$@"
