@@ -3,22 +3,30 @@
  *
  * Conventions (docs/C_API.md states them in full):
  *  - Every object is an opaque handle with a _create/_destroy (or
- *    _open/_close) pair; passing NULL to a destructor is a no-op.
+ *    _open/_close) pair; passing NULL to a destructor is a no-op. Each
+ *    handle type's comment below states who owns it and which threads may
+ *    use it: a database handle is shared freely; batches, iterators and
+ *    option objects belong to one thread at a time while they change.
  *  - Bytes are passed as pointer + length; a NULL pointer is accepted only
- *    with length 0.
+ *    with length 0. Booleans are unsigned char (0 false, else true).
  *  - Functions that can fail take `char **errptr` as their last argument.
  *    `*errptr` must be NULL or a message returned earlier by this library.
  *    On failure the library frees any old message there and stores a new
  *    malloc'd one; on success `*errptr` is left untouched. The error kind is
  *    also available without parsing text: avccdb_last_error_code() returns
- *    the AVCCDB_ERR_* code of the calling thread's last failure.
- *  - Every buffer or string returned by the library is freed with
- *    avccdb_free().
+ *    the AVCCDB_ERR_* code of the calling thread's last failure (functions
+ *    without errptr report failures that way only).
+ *  - Buffers and strings returned by the library are either owned (freed
+ *    with avccdb_free()) or borrowed (valid until the object they point
+ *    into changes); each function says which.
  *  - No Rust panic crosses this boundary: it is reported as
  *    AVCCDB_ERR_INTERNAL through errptr.
  *  - ABI policy: a released function never changes its signature or
- *    meaning; new behaviour gets a new name. The major version (SONAME)
- *    changes only if that rule is ever broken.
+ *    meaning; new behaviour gets a new name (avccdb_get2). Constants are
+ *    never renumbered. The major version (SONAME) changes only if that
+ *    rule is ever broken.
+ *  - LevelDB 1.23's C API is available too, through leveldb/c.h; its
+ *    leveldb_*_t objects are the avccdb_*_t objects of the same role.
  */
 
 #ifndef AVCCDB_H
@@ -29,6 +37,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /**
  * `avccdb_get2` / `avccdb_get_into`: the key has no live value.
@@ -351,10 +362,6 @@ typedef unsigned char (*avccdb_key_may_match_fn)(void *state,
                                                  size_t length,
                                                  const char *filter,
                                                  size_t filter_length);
-
-#ifdef __cplusplus
-extern "C" {
-#endif // __cplusplus
 
 /**
  * A new empty batch.
@@ -1393,7 +1400,7 @@ void avccdb_writeoptions_set_no_write_merge(avccdb_writeoptions_t *wo, unsigned 
 unsigned char avccdb_writeoptions_get_no_write_merge(const avccdb_writeoptions_t *wo);
 
 #ifdef __cplusplus
-}  // extern "C"
-#endif  // __cplusplus
+} /* extern "C" */
+#endif
 
-#endif  /* AVCCDB_H */
+#endif /* AVCCDB_H */

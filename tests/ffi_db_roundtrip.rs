@@ -272,3 +272,226 @@ fn iterator_outlives_close_and_reports_closed() {
     let db2 = Db::open(&dir);
     assert_eq!(db2.get(b"a").as_deref(), Some(&b"1"[..]));
 }
+
+/// The key and value the iterator is at, if valid.
+fn at(it: *const avccdb_iterator_t) -> Option<(Vec<u8>, Vec<u8>)> {
+    // SAFETY: a live iterator; borrowed data copied at once.
+    unsafe {
+        if avccdb_iter_valid(it) == 0 {
+            return None;
+        }
+        let (mut kl, mut vl) = (0, 0);
+        let k = avccdb_iter_key(it, &mut kl);
+        let v = avccdb_iter_value(it, &mut vl);
+        Some((
+            std::slice::from_raw_parts(k.cast::<u8>(), kl).to_vec(),
+            std::slice::from_raw_parts(v.cast::<u8>(), vl).to_vec(),
+        ))
+    }
+}
+
+#[test]
+fn random_iterator_walks_match_a_model() {
+    let dir = TempDir::new("walk");
+    let db = Db::open_with(&dir, small);
+    let mut rng = Rng::new(99);
+    let mut model: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+    for round in 0..6 {
+        // Data spread over tables (older rounds) and the memdb.
+        for _ in 0..800 {
+            let k = rand_key(&mut rng);
+            if rng.one_in(4) {
+                db.delete(&k);
+                model.remove(&k);
+            } else {
+                let v = rand_value(&mut rng);
+                db.put(&k, &v);
+                model.insert(k, v);
+            }
+        }
+        if round % 2 == 0 {
+            let mut err = std::ptr::null_mut();
+            // SAFETY: a live handle; NULL bounds compact everything.
+            unsafe {
+                avccdb::ffi::compaction::avccdb_compact_range2(
+                    db.db,
+                    std::ptr::null(),
+                    0,
+                    std::ptr::null(),
+                    0,
+                    &mut err,
+                )
+            };
+            assert_eq!(take_err(&mut err), None);
+        }
+        // Bounds on odd rounds.
+        let (lo, hi) = if round % 2 == 1 {
+            let a = rand_key(&mut rng);
+            let b = rand_key(&mut rng);
+            (Some(a.clone().min(b.clone())), Some(a.max(b)))
+        } else {
+            (None, None)
+        };
+        let visible: Vec<(Vec<u8>, Vec<u8>)> = model
+            .iter()
+            .filter(|(k, _)| {
+                lo.as_ref().is_none_or(|l| *k >= l) && hi.as_ref().is_none_or(|h| *k < h)
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        // SAFETY: live handles; the iterator and options are freed below.
+        unsafe {
+            let ro = avccdb_readoptions_create();
+            if let (Some(l), Some(h)) = (&lo, &hi) {
+                avccdb_readoptions_set_lower_bound(ro, ptr(l), l.len());
+                avccdb_readoptions_set_upper_bound(ro, ptr(h), h.len());
+            }
+            let it = avccdb_create_iterator(db.db, ro);
+            let mut pos: Option<usize> = None;
+            for step in 0..2000 {
+                match rng.below(10) {
+                    0 => {
+                        avccdb_iter_seek_to_first(it);
+                        pos = (!visible.is_empty()).then_some(0);
+                    }
+                    1 => {
+                        avccdb_iter_seek_to_last(it);
+                        pos = visible.len().checked_sub(1);
+                    }
+                    2 | 3 => {
+                        let k = rand_key(&mut rng);
+                        avccdb_iter_seek(it, ptr(&k), k.len());
+                        let i = visible.partition_point(|(vk, _)| *vk < k);
+                        pos = (i < visible.len()).then_some(i);
+                    }
+                    4..=6 => {
+                        avccdb_iter_next(it);
+                        pos = pos.and_then(|p| (p + 1 < visible.len()).then_some(p + 1));
+                    }
+                    _ => {
+                        avccdb_iter_prev(it);
+                        pos = pos.and_then(|p| p.checked_sub(1));
+                    }
+                }
+                assert_eq!(
+                    at(it),
+                    pos.map(|p| visible[p].clone()),
+                    "round {round} step {step} bounds {lo:?}..{hi:?}"
+                );
+            }
+            let mut err = std::ptr::null_mut();
+            avccdb_iter_get_error(it, &mut err);
+            assert_eq!(take_err(&mut err), None);
+            avccdb_iter_destroy(it);
+            avccdb_readoptions_destroy(ro);
+        }
+    }
+}
+
+#[test]
+fn random_all_versions_walks_match_a_model() {
+    let dir = TempDir::new("walkv");
+    let db = Db::open_with(&dir, small);
+    let mut rng = Rng::new(1234);
+    // key -> version -> live value (None: deleted as of that version)
+    let mut model: BTreeMap<Vec<u8>, BTreeMap<u64, Option<Vec<u8>>>> = BTreeMap::new();
+    let mut err = std::ptr::null_mut();
+    for round in 0..4 {
+        for _ in 0..1500 {
+            let k = format!("k{:03}", rng.below(120)).into_bytes();
+            let ver = rng.below(8);
+            // SAFETY: live handles; slices valid for the call.
+            unsafe {
+                if rng.one_in(4) {
+                    avccdb::ffi::versions::avccdb_delete_with_version(
+                        db.db,
+                        db.wo,
+                        ptr(&k),
+                        k.len(),
+                        ver,
+                        &mut err,
+                    );
+                    model.entry(k).or_default().insert(ver, None);
+                } else {
+                    let v = rand_value(&mut rng);
+                    avccdb::ffi::versions::avccdb_put_with_version(
+                        db.db,
+                        db.wo,
+                        ptr(&k),
+                        k.len(),
+                        ver,
+                        ptr(&v),
+                        v.len(),
+                        &mut err,
+                    );
+                    model.entry(k).or_default().insert(ver, Some(v));
+                }
+            }
+            assert_eq!(take_err(&mut err), None);
+        }
+        if round % 2 == 0 {
+            // SAFETY: a live handle.
+            unsafe {
+                avccdb::ffi::compaction::avccdb_compact_range2(
+                    db.db,
+                    std::ptr::null(),
+                    0,
+                    std::ptr::null(),
+                    0,
+                    &mut err,
+                )
+            };
+            assert_eq!(take_err(&mut err), None);
+        }
+        // (key, version desc) order of every live version.
+        let visible: Vec<(Vec<u8>, u64, Vec<u8>)> = model
+            .iter()
+            .flat_map(|(k, vs)| {
+                vs.iter()
+                    .rev()
+                    .filter_map(move |(ver, v)| v.clone().map(|v| (k.clone(), *ver, v)))
+            })
+            .collect();
+        // SAFETY: live handles, freed below.
+        unsafe {
+            let ro = avccdb_readoptions_create();
+            avccdb_readoptions_set_all_versions(ro, 1);
+            let it = avccdb_create_iterator(db.db, ro);
+            let mut pos: Option<usize> = None;
+            for step in 0..3000 {
+                match rng.below(8) {
+                    0 => {
+                        avccdb_iter_seek_to_first(it);
+                        pos = (!visible.is_empty()).then_some(0);
+                    }
+                    1 => {
+                        avccdb_iter_seek_to_last(it);
+                        pos = visible.len().checked_sub(1);
+                    }
+                    2 => {
+                        let k = format!("k{:03}", rng.below(125)).into_bytes();
+                        avccdb_iter_seek(it, ptr(&k), k.len());
+                        let i = visible.partition_point(|(vk, _, _)| *vk < k);
+                        pos = (i < visible.len()).then_some(i);
+                    }
+                    3..=5 => {
+                        avccdb_iter_next(it);
+                        pos = pos.and_then(|p| (p + 1 < visible.len()).then_some(p + 1));
+                    }
+                    _ => {
+                        avccdb_iter_prev(it);
+                        pos = pos.and_then(|p| p.checked_sub(1));
+                    }
+                }
+                let got = at(it).map(|(k, v)| (k, avccdb_iter_version(it), v));
+                assert_eq!(
+                    got,
+                    pos.map(|p| visible[p].clone()),
+                    "round {round} step {step}"
+                );
+            }
+            avccdb_iter_destroy(it);
+            avccdb_readoptions_destroy(ro);
+        }
+    }
+}

@@ -29,8 +29,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 /* Block compression values for leveldb_options_set_compression. */
 enum { leveldb_no_compression = 0, leveldb_snappy_compression = 1 };
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /**
  * A block cache: the same object as `avccdb_cache_t`.
@@ -111,10 +116,6 @@ typedef struct leveldb_writebatch_t leveldb_writebatch_t;
  * Write options: the same object as `avccdb_writeoptions_t`.
  */
 typedef struct leveldb_writeoptions_t leveldb_writeoptions_t;
-
-#ifdef __cplusplus
-extern "C" {
-#endif // __cplusplus
 
 /**
  * As `avccdb_open` (`create_if_missing` defaults to false).
@@ -524,7 +525,7 @@ int leveldb_major_version(void);
 int leveldb_minor_version(void);
 
 #ifdef __cplusplus
-}  // extern "C"
-#endif  // __cplusplus
+} /* extern "C" */
+#endif
 
-#endif  /* STORAGE_LEVELDB_INCLUDE_C_H_ */
+#endif /* STORAGE_LEVELDB_INCLUDE_C_H_ */
