@@ -74,7 +74,7 @@ set(work "${WORK}/pc-${READER}")
 file(REMOVE_RECURSE "${work}")
 file(MAKE_DIRECTORY "${work}")
 set(src "${CMAKE_CURRENT_LIST_DIR}/consumer/main.c")
-set(defs -DEXPECTED_MAJOR=${VERSION_MAJOR} -DEXPECTED_MINOR=${VERSION_MINOR})
+set(defs -Wall -Wextra -Werror -DEXPECTED_MAJOR=${VERSION_MAJOR} -DEXPECTED_MINOR=${VERSION_MINOR})
 
 # Shared: the flags exactly as given.
 pk_run("${C_COMPILER}" ${defs} ${cflags} "${src}" -o "${work}/consumer" ${libs})
@@ -94,12 +94,12 @@ endif()
 
 # No RPATH from pkg-config: the loader finds the library via LD_LIBRARY_PATH,
 # as it would via ld.so.conf for a system prefix.
-pk_run("${CMAKE_COMMAND}" -E env "LD_LIBRARY_PATH=${PREFIX}/${LIBDIR}" "${work}/consumer"
+pk_run("${CMAKE_COMMAND}" -E env "LD_LIBRARY_PATH=${PREFIX}/${LIBDIR}" "${work}/consumer" "${work}/db"
        OUTPUT_VARIABLE out)
 if(NOT out MATCHES "consumer: ok")
   pk_fail("pkg-config consumer did not report ok")
 endif()
-pk_run("${work}/consumer_static" OUTPUT_VARIABLE out)
+pk_run("${work}/consumer_static" "${work}/db-static" OUTPUT_VARIABLE out)
 if(NOT out MATCHES "consumer: ok")
   pk_fail("static pkg-config consumer did not report ok")
 endif()
