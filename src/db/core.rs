@@ -310,11 +310,23 @@ impl DbInner {
     /// manifest names (and not the live ones), tables in no live version
     /// and not being written, old manifests, temp files.
     pub(crate) fn delete_obsolete_files(&self) {
-        let (journal_floor, manifest_number) = {
+        // Under the manifest lock, which every new file number is handed
+        // out under (tables join `pending_outputs` in the same step): files
+        // numbered from `number_limit` on were created after this point
+        // and are never touched; older ones not pending are either in a
+        // live version read below or obsolete. Pending outputs are read
+        // before the versions: an output leaves them only after its
+        // version is installed.
+        let (journal_floor, manifest_number, number_limit, mut live_tables) = {
             let versions = self.versions.lock();
-            (versions.journal_number(), versions.manifest_number())
+            let pending: HashSet<u64> = self.pending_outputs.lock().clone();
+            (
+                versions.journal_number(),
+                versions.manifest_number(),
+                versions.next_file_number(),
+                pending,
+            )
         };
-        let mut live_tables: HashSet<u64> = self.pending_outputs.lock().clone();
         {
             let live = self.live_versions.lock();
             for v in live.iter().filter_map(Weak::upgrade) {
@@ -341,6 +353,9 @@ impl DbInner {
             let Some((kind, number)) = parse_file_name(name) else {
                 continue;
             };
+            if number >= number_limit && kind != FileType::Manifest {
+                continue;
+            }
             let obsolete = match kind {
                 FileType::Journal => number < journal_floor && !live_journals.contains(&number),
                 FileType::Table => !live_tables.contains(&number),

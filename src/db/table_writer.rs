@@ -22,8 +22,14 @@ impl TableWriter {
     /// Creates a new table file; its number stays in `pending_outputs`
     /// until the caller installs it (or abandons it) and calls `release`.
     pub(crate) fn create(db: &DbInner) -> Result<TableWriter> {
-        let number = db.versions.lock().new_file_number();
-        db.pending_outputs.lock().insert(number);
+        // Numbered and reserved in one step under the manifest lock, so
+        // that obsolete-file deletion never sees it unreserved.
+        let number = {
+            let mut versions = db.versions.lock();
+            let number = versions.new_file_number();
+            db.pending_outputs.lock().insert(number);
+            number
+        };
         let path = table_file_name(&db.dir, number);
         let file = match File::create(&path) {
             Ok(f) => f,
