@@ -3,16 +3,21 @@
 
 use std::ffi::{c_char, c_void};
 
-/// Copies `bytes` into a new malloc'd buffer (never NULL for a zero length:
-/// one byte is allocated so that the caller can always free what it got).
-/// Returns NULL only if malloc fails.
+/// Copies `bytes` into a new malloc'd buffer followed by one NUL byte that
+/// the returned length does not count: bindings written for libleveldb
+/// that read a value as a C string then see it whole. Never NULL for a
+/// zero length. Returns NULL only if malloc fails.
 pub(crate) fn malloc_copy(bytes: &[u8]) -> *mut c_char {
-    // SAFETY: malloc of at least one byte; the result is checked for NULL
-    // and written only within its size.
+    let Some(size) = bytes.len().checked_add(1) else {
+        return std::ptr::null_mut();
+    };
+    // SAFETY: malloc of `len + 1` bytes; the result is checked for NULL and
+    // written only within its size (the copy, then the terminator).
     unsafe {
-        let p = libc::malloc(bytes.len().max(1)).cast::<u8>();
+        let p = libc::malloc(size).cast::<u8>();
         if !p.is_null() {
             std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
+            *p.add(bytes.len()) = 0;
         }
         p.cast()
     }
@@ -21,8 +26,7 @@ pub(crate) fn malloc_copy(bytes: &[u8]) -> *mut c_char {
 /// Copies `s` into a malloc'd NUL-terminated string. Interior NULs are
 /// replaced by '?' so the C string says everything the Rust one did.
 pub(crate) fn malloc_c_string(s: &str) -> *mut c_char {
-    let mut bytes: Vec<u8> = s.bytes().map(|b| if b == 0 { b'?' } else { b }).collect();
-    bytes.push(0);
+    let bytes: Vec<u8> = s.bytes().map(|b| if b == 0 { b'?' } else { b }).collect();
     malloc_copy(&bytes)
 }
 
@@ -46,9 +50,9 @@ mod tests {
     #[test]
     fn copies_are_exact_and_freeable() {
         let p = malloc_copy(b"abc");
-        // SAFETY: p holds 3 bytes copied above; freed once.
+        // SAFETY: p holds the 3 bytes copied above and a terminator; freed once.
         unsafe {
-            assert_eq!(std::slice::from_raw_parts(p.cast::<u8>(), 3), b"abc");
+            assert_eq!(std::slice::from_raw_parts(p.cast::<u8>(), 4), b"abc\0");
             avccdb_free(p.cast());
         }
         let empty = malloc_copy(b"");
