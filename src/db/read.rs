@@ -110,8 +110,8 @@ impl DbInner {
             best.as_ref()
                 .is_none_or(|b| (f.version, f.sequence) > (b.version, b.sequence))
         };
-        // Layers are newest first: once a layer answers with the highest
-        // version possible, older layers can only hold older writes of it.
+        // The memdbs hold the newest writes: once one answers with the
+        // highest version possible, nothing older can beat it.
         for mem in &view.mems {
             let mut iter = mem.iter();
             if let Some(f) = self.first_visible(&mut iter, &target, user_key, view.sequence)? {
@@ -127,6 +127,15 @@ impl DbInner {
         let mut first_miss: Option<(usize, Arc<TableFile>)> = None;
         let mut searched = 0;
         for (level, t) in view.version.tables_for_key(user_key) {
+            // The manifest knows each table's largest (version, sequence):
+            // once a record is found, tables that cannot hold a newer one
+            // are not read at all.
+            if best
+                .as_ref()
+                .is_some_and(|b| t.meta.cannot_beat(b.version, b.sequence))
+            {
+                continue;
+            }
             let table = self.table_cache.get(t.meta.number, t.meta.size)?;
             if !table.key_may_match(&target) {
                 continue;
@@ -144,9 +153,6 @@ impl DbInner {
                         first_miss = Some((level, t.clone()));
                     }
                 }
-            }
-            if best.as_ref().is_some_and(|b| b.version == max_version) {
-                break;
             }
         }
         if searched >= 2 {

@@ -209,11 +209,17 @@ impl Repairer<'_> {
                 fill_cache: false,
             });
             iter.seek_to_first();
-            let mut meta = FileMeta::new(number, size, Vec::new(), Vec::new());
+            let mut meta = FileMeta {
+                max_version: 0,
+                max_sequence: 0,
+                ..FileMeta::new(number, size, Vec::new(), Vec::new())
+            };
             let mut count = 0u64;
             while iter.valid() {
                 let parsed = parse_internal_key(iter.key())?;
                 self.max_sequence = self.max_sequence.max(parsed.sequence);
+                meta.max_version = meta.max_version.max(parsed.version);
+                meta.max_sequence = meta.max_sequence.max(parsed.sequence);
                 if count == 0 {
                     meta.smallest = iter.key().to_vec();
                 }

@@ -7,6 +7,7 @@ use std::io::BufWriter;
 
 use crate::db::core::DbInner;
 use crate::error::{Error, Result};
+use crate::key::parse_internal_key;
 use crate::storage::names::table_file_name;
 use crate::table::TableBuilder;
 use crate::version::FileMeta;
@@ -16,6 +17,8 @@ pub(crate) struct TableWriter {
     builder: Option<TableBuilder<BufWriter<File>>>,
     smallest: Vec<u8>,
     largest: Vec<u8>,
+    max_version: u64,
+    max_sequence: u64,
 }
 
 impl TableWriter {
@@ -46,6 +49,8 @@ impl TableWriter {
             )),
             smallest: Vec::new(),
             largest: Vec::new(),
+            max_version: 0,
+            max_sequence: 0,
         })
     }
 
@@ -57,6 +62,9 @@ impl TableWriter {
         }
         self.largest.clear();
         self.largest.extend_from_slice(key);
+        let parsed = parse_internal_key(key)?;
+        self.max_version = self.max_version.max(parsed.version);
+        self.max_sequence = self.max_sequence.max(parsed.sequence);
         builder.add(key, value)
     }
 
@@ -80,12 +88,16 @@ impl TableWriter {
             Ok(size)
         })();
         match finished {
-            Ok(size) => Ok(Some(FileMeta::new(
-                self.number,
-                size,
-                std::mem::take(&mut self.smallest),
-                std::mem::take(&mut self.largest),
-            ))),
+            Ok(size) => Ok(Some(FileMeta {
+                max_version: self.max_version,
+                max_sequence: self.max_sequence,
+                ..FileMeta::new(
+                    self.number,
+                    size,
+                    std::mem::take(&mut self.smallest),
+                    std::mem::take(&mut self.largest),
+                )
+            })),
             Err(e) => {
                 self.discard(db);
                 Err(e)

@@ -17,6 +17,10 @@ const TAG_COMPACT_POINTER: u32 = 5;
 const TAG_DELETED_TABLE: u32 = 6;
 const TAG_NEW_TABLE: u32 = 7;
 const TAG_NEW_TABLE_WITH_ROOT: u32 = 8;
+/// A new table with its largest version and sequence (then, for tag 10,
+/// its Merkle root): what avccdb writes since tables carry these.
+const TAG_NEW_TABLE_WITH_MAX: u32 = 9;
+const TAG_NEW_TABLE_WITH_MAX_AND_ROOT: u32 = 10;
 
 /// A set of changes to the table set plus the counters that must be
 /// persisted with them. Absent fields leave the previous value in force.
@@ -73,9 +77,9 @@ impl VersionEdit {
         }
         for (level, meta) in &self.new_tables {
             let tag = if meta.merkle_root.is_some() {
-                TAG_NEW_TABLE_WITH_ROOT
+                TAG_NEW_TABLE_WITH_MAX_AND_ROOT
             } else {
-                TAG_NEW_TABLE
+                TAG_NEW_TABLE_WITH_MAX
             };
             put_varint32(dst, tag);
             put_varint32(dst, *level as u32);
@@ -83,6 +87,8 @@ impl VersionEdit {
             put_varint64(dst, meta.size);
             put_length_prefixed(dst, &meta.smallest);
             put_length_prefixed(dst, &meta.largest);
+            put_varint64(dst, meta.max_version);
+            put_varint64(dst, meta.max_sequence);
             if let Some(root) = &meta.merkle_root {
                 dst.extend_from_slice(root);
             }
@@ -125,7 +131,10 @@ impl VersionEdit {
                     let number = varint64(&mut input, at, "deleted table number")?;
                     edit.deleted_tables.push((level, number));
                 }
-                TAG_NEW_TABLE | TAG_NEW_TABLE_WITH_ROOT => {
+                TAG_NEW_TABLE
+                | TAG_NEW_TABLE_WITH_ROOT
+                | TAG_NEW_TABLE_WITH_MAX
+                | TAG_NEW_TABLE_WITH_MAX_AND_ROOT => {
                     let level = level(&mut input, at)?;
                     let number = varint64(&mut input, at, "table number")?;
                     let size = varint64(&mut input, at, "table size")?;
@@ -134,7 +143,17 @@ impl VersionEdit {
                     let largest =
                         get_length_prefixed(&mut input).ok_or_else(|| bad(at, "largest key"))?;
                     let mut meta = FileMeta::new(number, size, smallest.to_vec(), largest.to_vec());
-                    if tag == TAG_NEW_TABLE_WITH_ROOT {
+                    if matches!(
+                        tag,
+                        TAG_NEW_TABLE_WITH_MAX | TAG_NEW_TABLE_WITH_MAX_AND_ROOT
+                    ) {
+                        meta.max_version = varint64(&mut input, at, "table max version")?;
+                        meta.max_sequence = varint64(&mut input, at, "table max sequence")?;
+                    }
+                    if matches!(
+                        tag,
+                        TAG_NEW_TABLE_WITH_ROOT | TAG_NEW_TABLE_WITH_MAX_AND_ROOT
+                    ) {
                         let root: [u8; 32] = input
                             .get(..32)
                             .and_then(|r| r.try_into().ok())
@@ -197,6 +216,10 @@ mod tests {
                 make_internal_key(&rng.bytes(9), 0, 7, Kind::Deletion),
             );
             if rng.one_in(2) {
+                meta.max_version = rng.next_u64();
+                meta.max_sequence = rng.below(1 << 56);
+            }
+            if rng.one_in(2) {
                 let mut root = [0u8; 32];
                 rng.fill(&mut root);
                 meta.merkle_root = Some(root);
@@ -253,5 +276,32 @@ mod tests {
             let len = rng.below(40) as usize;
             let _ = VersionEdit::decode(&rng.bytes(len)); // must not panic
         }
+    }
+
+    #[test]
+    fn tables_from_older_records_have_unknown_maxima() {
+        let mut buf = Vec::new();
+        put_varint32(&mut buf, TAG_NEW_TABLE);
+        put_varint32(&mut buf, 1);
+        put_varint64(&mut buf, 5);
+        put_varint64(&mut buf, 100);
+        put_length_prefixed(&mut buf, &make_internal_key(b"a", 0, 1, Kind::Value));
+        put_length_prefixed(&mut buf, &make_internal_key(b"z", 0, 2, Kind::Value));
+        let e = VersionEdit::decode(&buf).unwrap();
+        let m = &e.new_tables[0].1;
+        assert_eq!((m.max_version, m.max_sequence), (u64::MAX, u64::MAX));
+        assert!(
+            !m.cannot_beat(u64::MAX, 0),
+            "unknown maxima never skip a table"
+        );
+        let known = FileMeta {
+            max_version: 7,
+            max_sequence: 50,
+            ..m.clone()
+        };
+        assert!(known.cannot_beat(8, 0));
+        assert!(known.cannot_beat(7, 51));
+        assert!(!known.cannot_beat(7, 50));
+        assert!(!known.cannot_beat(6, 1000));
     }
 }
