@@ -130,71 +130,61 @@ impl Counters {
     }
 }
 
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// The database-wide counters `Stats::counter` answers, by name.
+type Getter<T> = fn(&T) -> u64;
+const COUNTERS: [(&str, Getter<Stats>); 16] = [
+    ("write_delay_count", |s| s.write_delay_count),
+    ("write_delay_duration_us", |s| {
+        micros(s.write_delay_duration)
+    }),
+    ("write_paused", |s| u64::from(s.write_paused)),
+    ("writes_merged", |s| s.writes_merged),
+    ("write_groups", |s| s.write_groups),
+    ("alive_snapshots", |s| s.alive_snapshots),
+    ("alive_iterators", |s| s.alive_iterators),
+    ("io_read", |s| s.io_read),
+    ("io_write", |s| s.io_write),
+    ("block_cache_size", |s| s.block_cache_size),
+    ("opened_tables", |s| s.opened_tables),
+    ("memdb_compactions", |s| s.memdb_compactions),
+    ("level0_compactions", |s| s.level0_compactions),
+    ("non_level0_compactions", |s| s.non_level0_compactions),
+    ("seek_compactions", |s| s.seek_compactions),
+    ("trivial_moves", |s| s.trivial_moves),
+];
+
+/// The per-level counters, answered as `level<N>.<name>`.
+const LEVEL_COUNTERS: [(&str, Getter<LevelStats>); 5] = [
+    ("tables", |l| l.tables as u64),
+    ("size", |l| l.size),
+    ("read", |l| l.read),
+    ("written", |l| l.written),
+    ("duration_us", |l| micros(l.duration)),
+];
+
 impl Stats {
     /// The counter called `name` as an integer (the names of `Stats`
     /// fields; durations in microseconds; per level `level<N>.<field>`).
     /// Used by the C API's `property_int`.
     pub fn counter(&self, name: &str) -> Option<u64> {
-        let micros = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
-        let v = match name {
-            "write_delay_count" => self.write_delay_count,
-            "write_delay_duration_us" => micros(self.write_delay_duration),
-            "write_paused" => u64::from(self.write_paused),
-            "writes_merged" => self.writes_merged,
-            "write_groups" => self.write_groups,
-            "alive_snapshots" => self.alive_snapshots,
-            "alive_iterators" => self.alive_iterators,
-            "io_read" => self.io_read,
-            "io_write" => self.io_write,
-            "block_cache_size" => self.block_cache_size,
-            "opened_tables" => self.opened_tables,
-            "memdb_compactions" => self.memdb_compactions,
-            "level0_compactions" => self.level0_compactions,
-            "non_level0_compactions" => self.non_level0_compactions,
-            "seek_compactions" => self.seek_compactions,
-            "trivial_moves" => self.trivial_moves,
-            _ => {
-                let rest = name.strip_prefix("level")?;
-                let (level, field) = rest.split_once('.')?;
-                let l = self.levels.get(level.parse::<usize>().ok()?)?;
-                match field {
-                    "tables" => l.tables as u64,
-                    "size" => l.size,
-                    "read" => l.read,
-                    "written" => l.written,
-                    "duration_us" => micros(l.duration),
-                    _ => return None,
-                }
-            }
-        };
-        Some(v)
+        if let Some((_, get)) = COUNTERS.iter().find(|(n, _)| *n == name) {
+            return Some(get(self));
+        }
+        let (level, field) = name.strip_prefix("level")?.split_once('.')?;
+        let l = self.levels.get(level.parse::<usize>().ok()?)?;
+        let (_, get) = LEVEL_COUNTERS.iter().find(|(n, _)| *n == field)?;
+        Some(get(l))
     }
 
     /// Every name `counter` answers, in a stable order.
     pub fn counter_names() -> Vec<String> {
-        let mut names: Vec<String> = [
-            "write_delay_count",
-            "write_delay_duration_us",
-            "write_paused",
-            "writes_merged",
-            "write_groups",
-            "alive_snapshots",
-            "alive_iterators",
-            "io_read",
-            "io_write",
-            "block_cache_size",
-            "opened_tables",
-            "memdb_compactions",
-            "level0_compactions",
-            "non_level0_compactions",
-            "seek_compactions",
-            "trivial_moves",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut names: Vec<String> = COUNTERS.iter().map(|(n, _)| n.to_string()).collect();
         for level in 0..NUM_LEVELS {
-            for field in ["tables", "size", "read", "written", "duration_us"] {
+            for (field, _) in LEVEL_COUNTERS {
                 names.push(format!("level{level}.{field}"));
             }
         }

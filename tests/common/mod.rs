@@ -24,6 +24,11 @@ impl TempDir {
     pub fn path(&self) -> &Path {
         &self.0
     }
+
+    /// The path as a C string, for the C API.
+    pub fn c_path(&self) -> std::ffi::CString {
+        std::ffi::CString::new(self.0.to_str().unwrap()).unwrap()
+    }
 }
 
 impl Drop for TempDir {

@@ -2,9 +2,7 @@
 //! as a C program would, and convert results back to Rust values.
 #![allow(dead_code)]
 
-use std::ffi::{c_char, CStr, CString};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::ffi::{c_char, CStr};
 
 use avccdb::ffi::db::*;
 use avccdb::ffi::memory::avccdb_free;
@@ -12,35 +10,9 @@ use avccdb::ffi::options::*;
 use avccdb::ffi::readoptions::*;
 use avccdb::ffi::writeoptions::*;
 
-/// A fresh directory under the system temp dir, removed when dropped.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "avccdb-ffi-{tag}-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        TempDir(dir)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
-    pub fn c_path(&self) -> CString {
-        CString::new(self.0.to_str().unwrap()).unwrap()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::TempDir;
 
 /// The message in `*err` (freed and reset), if any.
 pub fn take_err(err: &mut *mut c_char) -> Option<String> {
