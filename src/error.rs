@@ -26,6 +26,9 @@ pub enum Error {
     Closed,
     /// Another holder owns a resource (for example the directory LOCK).
     Busy(String),
+    /// A Merkle proof does not establish an answer against the root it was
+    /// checked with (malformed, or for another key, version or state).
+    InvalidProof(String),
 }
 
 /// `std::result::Result` with avccdb's [`Error`].
@@ -43,7 +46,8 @@ impl Error {
     }
 
     /// Stable integer code of the error kind, shared with the C API
-    /// (`AVCCDB_ERR_*`). 0 is reserved for success.
+    /// (`AVCCDB_ERR_*`). 0 is reserved for success; 8 is the C API's
+    /// `AVCCDB_ERR_INTERNAL` (a caught panic).
     pub fn code(&self) -> i32 {
         match self {
             Error::Corruption(_) => 1,
@@ -53,6 +57,7 @@ impl Error {
             Error::NotSupported(_) => 5,
             Error::Closed => 6,
             Error::Busy(_) => 7,
+            Error::InvalidProof(_) => 9,
         }
     }
 
@@ -79,6 +84,7 @@ impl fmt::Display for Error {
             Error::NotSupported(m) => write!(f, "Not implemented: {m}"),
             Error::Closed => write!(f, "Closed: database is closed"),
             Error::Busy(m) => write!(f, "Busy: {m}"),
+            Error::InvalidProof(m) => write!(f, "Invalid proof: {m}"),
         }
     }
 }
@@ -95,6 +101,7 @@ impl Clone for Error {
             Error::NotSupported(m) => Error::NotSupported(m.clone()),
             Error::Closed => Error::Closed,
             Error::Busy(m) => Error::Busy(m.clone()),
+            Error::InvalidProof(m) => Error::InvalidProof(m.clone()),
         }
     }
 }
@@ -128,6 +135,7 @@ mod tests {
             Error::NotSupported("x".into()),
             Error::Closed,
             Error::Busy("x".into()),
+            Error::InvalidProof("x".into()),
         ];
         let mut codes: Vec<i32> = all.iter().map(Error::code).collect();
         codes.sort_unstable();

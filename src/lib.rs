@@ -4,7 +4,8 @@
 //! `../shared/DESIGN.md` in the steering repository is the map; `docs/`
 //! specifies every on-disk format. Layers, bottom up:
 //! * shared vocabulary: [`error`], [`key`], [`iter`], [`storage`], [`util`];
-//! * building blocks: [`batch`], [`journal`], [`memdb`], [`table`], [`cache`];
+//! * building blocks: [`batch`], [`journal`], [`memdb`], [`table`], [`cache`],
+//!   [`merkle`] (hashing, trees, proofs and the verifier);
 //! * the C facade: `ffi` (the only `extern "C"` code).
 
 pub mod batch;
@@ -15,6 +16,7 @@ pub mod iter;
 pub mod journal;
 pub mod key;
 pub mod memdb;
+pub mod merkle;
 pub mod options;
 pub mod storage;
 pub mod table;

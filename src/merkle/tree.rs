@@ -1,0 +1,232 @@
+//! Binary Merkle trees over a list of hashes, and range proofs in them.
+//!
+//! Shape (one rule for every list, `docs/PROOF_FORMAT.md`, "Trees"): the
+//! tree of `[h]` is `h`; the tree of `n ≥ 2` items is
+//! `node(tree(first k), tree(rest))` with `k` the largest power of two
+//! below `n` (RFC 6962's shape). Built bottom-up, that is: pair neighbours
+//! level by level and carry an odd last node up unchanged. Nothing is ever
+//! duplicated, so a list and its extension by its own last item differ.
+//!
+//! A range proof shows items `first .. first + count` of a list of `n`: the
+//! roots of the maximal subtrees left and right of the range, in the order
+//! a depth-first, left-to-right walk of the tree meets them.
+
+use super::hash::{node_hash, Hash, EMPTY_TREE};
+
+/// The largest list a proof may describe (2⁴⁸ items): bounds the depth of
+/// the verifier's walk at 48.
+pub const MAX_ITEMS: u64 = 1 << 48;
+
+/// Every level of a tree, bottom (the items) to top (the root).
+#[derive(Clone, Debug, Default)]
+pub struct Levels {
+    levels: Vec<Vec<Hash>>,
+}
+
+impl Levels {
+    /// Builds the tree over `items`.
+    pub fn build(items: Vec<Hash>) -> Levels {
+        let mut levels = vec![items];
+        while levels.last().is_some_and(|l| l.len() > 1) {
+            let below = levels.last().expect("at least one level");
+            let mut up = Vec::with_capacity(below.len().div_ceil(2));
+            for pair in below.chunks(2) {
+                up.push(match pair {
+                    [l, r] => node_hash(l, r),
+                    [single] => *single,
+                    _ => unreachable!("chunks(2) yields one or two items"),
+                });
+            }
+            levels.push(up);
+        }
+        Levels { levels }
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.levels.first().map_or(0, Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The items the tree was built over.
+    pub fn items(&self) -> &[Hash] {
+        self.levels.first().map_or(&[], Vec::as_slice)
+    }
+
+    /// The tree root ([`EMPTY_TREE`] for no items).
+    pub fn root(&self) -> Hash {
+        match self.levels.last() {
+            Some(top) if !top.is_empty() => top[0],
+            _ => EMPTY_TREE,
+        }
+    }
+
+    /// Bytes held (for cache charges).
+    pub fn memory(&self) -> usize {
+        self.levels.iter().map(|l| l.len() * 32).sum::<usize>() + 24 * self.levels.len()
+    }
+
+    /// The sibling hashes proving items `first .. first + count`
+    /// (`count ≥ 1`, within the list).
+    pub fn range_siblings(&self, first: usize, count: usize) -> Vec<Hash> {
+        let n = self.len();
+        assert!(count >= 1 && first + count <= n, "range inside the list");
+        let mut out = Vec::new();
+        self.collect(self.levels.len() - 1, 0, first, first + count, &mut out);
+        out
+    }
+
+    fn collect(&self, h: usize, j: usize, a: usize, b: usize, out: &mut Vec<Hash>) {
+        let n = self.len();
+        let lo = j << h;
+        let hi = n.min((j + 1) << h);
+        if hi <= a || lo >= b {
+            out.push(self.levels[h][j]);
+            return;
+        }
+        if h == 0 {
+            return;
+        }
+        self.collect(h - 1, 2 * j, a, b, out);
+        if ((2 * j + 1) << (h - 1)) < n {
+            self.collect(h - 1, 2 * j + 1, a, b, out);
+        }
+    }
+}
+
+/// Height of the tree over `n ≥ 1` items: the least `h` with `2^h ≥ n`.
+fn height(n: u64) -> u32 {
+    if n <= 1 {
+        0
+    } else {
+        64 - (n - 1).leading_zeros()
+    }
+}
+
+/// Recomputes the tree root of a list of `n` items from items `first ..
+/// first + items.len()` and the range proof's siblings. `None` when the
+/// shapes disagree: a range outside the list, too few or too many
+/// siblings. Recursion depth is at most 48 (`n ≤ MAX_ITEMS`).
+pub fn range_root(n: u64, first: u64, items: &[Hash], siblings: &[Hash]) -> Option<Hash> {
+    let count = items.len() as u64;
+    if n == 0 || n > MAX_ITEMS || count == 0 || first.checked_add(count)? > n {
+        return None;
+    }
+    let mut walk = Walk {
+        n,
+        a: first,
+        b: first + count,
+        items,
+        siblings,
+        used: 0,
+    };
+    let root = walk.node(height(n), 0)?;
+    (walk.used == siblings.len()).then_some(root)
+}
+
+struct Walk<'a> {
+    n: u64,
+    a: u64,
+    b: u64,
+    items: &'a [Hash],
+    siblings: &'a [Hash],
+    used: usize,
+}
+
+impl Walk<'_> {
+    fn node(&mut self, h: u32, j: u64) -> Option<Hash> {
+        let lo = j << h;
+        let hi = self.n.min((j + 1) << h);
+        if hi <= self.a || lo >= self.b {
+            let s = *self.siblings.get(self.used)?;
+            self.used += 1;
+            return Some(s);
+        }
+        if h == 0 {
+            return Some(self.items[(j - self.a) as usize]);
+        }
+        let left = self.node(h - 1, 2 * j)?;
+        if ((2 * j + 1) << (h - 1)) >= self.n {
+            return Some(left);
+        }
+        let right = self.node(h - 1, 2 * j + 1)?;
+        Some(node_hash(&left, &right))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::merkle::hash::leaf_hash;
+
+    fn items(n: usize) -> Vec<Hash> {
+        (0..n)
+            .map(|i| leaf_hash(&(i as u32).to_be_bytes(), 0, 1, b""))
+            .collect()
+    }
+
+    /// RFC 6962's recursive definition, as the reference.
+    fn reference(items: &[Hash]) -> Hash {
+        match items.len() {
+            0 => EMPTY_TREE,
+            1 => items[0],
+            n => {
+                let k = 1usize << (usize::BITS - 1 - (n - 1).leading_zeros());
+                node_hash(&reference(&items[..k]), &reference(&items[k..]))
+            }
+        }
+    }
+
+    #[test]
+    fn bottom_up_matches_the_recursive_shape() {
+        for n in 0..70 {
+            let it = items(n);
+            assert_eq!(Levels::build(it.clone()).root(), reference(&it), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn every_range_proves_and_nothing_else_does() {
+        for n in 1..40usize {
+            let it = items(n);
+            let levels = Levels::build(it.clone());
+            let root = levels.root();
+            for first in 0..n {
+                for count in 1..=(n - first).min(5) {
+                    let sib = levels.range_siblings(first, count);
+                    let slice = &it[first..first + count];
+                    assert_eq!(
+                        range_root(n as u64, first as u64, slice, &sib),
+                        Some(root),
+                        "n {n} first {first} count {count}"
+                    );
+                    // Claiming another position or size must not verify.
+                    if first + count < n {
+                        assert_ne!(
+                            range_root(n as u64, first as u64 + 1, slice, &sib),
+                            Some(root)
+                        );
+                    }
+                    // (Another `n` can give the same tree root: commitments
+                    // bind the count, `hash::commit_hash`.)
+                    let mut extra = sib.clone();
+                    extra.push(root);
+                    assert_eq!(range_root(n as u64, first as u64, slice, &extra), None);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_impossible_shapes() {
+        let it = items(3);
+        assert_eq!(range_root(0, 0, &it[..1], &[]), None);
+        assert_eq!(range_root(3, 3, &it[..1], &[]), None);
+        assert_eq!(range_root(3, u64::MAX, &it[..1], &[]), None);
+        assert_eq!(range_root(MAX_ITEMS + 1, 0, &it[..1], &[]), None);
+        assert_eq!(range_root(3, 0, &[], &[]), None);
+    }
+}

@@ -1,0 +1,368 @@
+//! The verifier: recomputes the MasterRoot from a proof and the query, and
+//! returns the answer the proof establishes. It needs nothing but the
+//! 32-byte root; it never trusts the prover for anything the root does not
+//! bind (`docs/PROOF_FORMAT.md`, "Verification").
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::hash::{commit_hash, layer_entry_hash, leaf_hash, table_entry_hash, CommitTag, Hash};
+use super::proof::{LayerBody, LayerKind, Proof, ProofKind, Record, TableEntry, TableSpan};
+use super::tree::{range_root, Levels};
+use crate::error::{Error, Result};
+
+/// Deepest level a database has (levels 0..=6).
+const MAX_LEVEL: u8 = 6;
+
+/// What a proof is asked to establish.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Query<'a> {
+    /// The newest record of `key` with version ≤ `version` (`u64::MAX`:
+    /// the latest), as `Db::get_with_version` answers.
+    Get { key: &'a [u8], version: u64 },
+    /// Every version of `key` in `[min, max]`, as `Db::version_history`.
+    History { key: &'a [u8], min: u64, max: u64 },
+}
+
+/// The answer a valid proof establishes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The key's newest record (≤ the version asked) is this value.
+    Found { value: Vec<u8>, version: u64 },
+    /// The key has no live record (never written, or its newest record is
+    /// a tombstone).
+    Absent,
+    /// Every live version in the range, newest first, as (version, value);
+    /// versions whose newest record is a tombstone are left out.
+    History(Vec<(u64, Vec<u8>)>),
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::InvalidProof(msg.into())
+}
+
+/// Decodes `proof` and verifies it (see [`verify`]).
+pub fn verify_bytes(root: &Hash, query: &Query<'_>, proof: &[u8]) -> Result<Answer> {
+    verify(root, query, &Proof::decode(proof)?)
+}
+
+/// Checks `proof` against `root` for `query` and returns the proven answer;
+/// `Error::InvalidProof` when it does not prove one.
+pub fn verify(root: &Hash, query: &Query<'_>, proof: &Proof) -> Result<Answer> {
+    let (key, lo, hi, kind) = match *query {
+        Query::Get { key, version } => (key, 0, version, ProofKind::Get),
+        Query::History { key, min, max } => {
+            if min > max {
+                return Err(Error::invalid_argument("history range with min > max"));
+            }
+            (key, min, max, ProofKind::History)
+        }
+    };
+    if proof.kind != kind {
+        return Err(invalid("the proof answers another kind of query"));
+    }
+    let target = Target { key, lo, hi, kind };
+    // Get: the best record so far (highest version; ties go to the layer
+    // read first). History: per version, the first layer's record.
+    let mut best: Option<&Record> = None;
+    let mut history: BTreeMap<u64, &Record> = BTreeMap::new();
+    let mut entries = Vec::with_capacity(proof.layers.len());
+    for (i, layer) in proof.layers.iter().enumerate() {
+        let level_ok = match layer.kind {
+            LayerKind::Memdb | LayerKind::Level0Table => layer.level == 0,
+            LayerKind::Level => (1..=MAX_LEVEL).contains(&layer.level),
+        };
+        if !level_ok {
+            return Err(invalid(format!("layer {i}: impossible level")));
+        }
+        let mut found: Vec<&Record> = Vec::new();
+        let layer_root = match &layer.body {
+            LayerBody::Skipped { root } => {
+                let may_skip = match kind {
+                    ProofKind::Get => best.is_some_and(|b| layer.max_version <= b.version),
+                    ProofKind::History => layer.max_version < lo,
+                };
+                if !may_skip {
+                    return Err(invalid(format!(
+                        "layer {i} is skipped but could hold the answer"
+                    )));
+                }
+                *root
+            }
+            LayerBody::Memdb { range, records } => {
+                if layer.kind != LayerKind::Memdb || records.is_empty() {
+                    return Err(invalid(format!("layer {i}: malformed memdb body")));
+                }
+                let leaves: Vec<Hash> = records.iter().map(record_leaf).collect();
+                let tree = range_root(range.n, range.first, &leaves, &range.siblings)
+                    .ok_or_else(|| invalid(format!("layer {i}: memdb path does not fit")))?;
+                let at_start = range.first == 0;
+                let at_end = range.first + records.len() as u64 == range.n;
+                let refs: Vec<&Record> = records.iter().collect();
+                found = target.classify(&refs, at_start, at_end, i)?;
+                commit_hash(CommitTag::Memdb, range.n, &tree)
+            }
+            LayerBody::Tables {
+                range,
+                entries: tables,
+            } => {
+                if layer.kind == LayerKind::Memdb
+                    || (layer.kind == LayerKind::Level0Table && range.n != 1)
+                    || tables.is_empty()
+                    || tables.len() > 2
+                {
+                    return Err(invalid(format!("layer {i}: malformed tables body")));
+                }
+                let mut hashes = Vec::with_capacity(tables.len());
+                let mut opened = None;
+                for e in tables {
+                    match e {
+                        TableEntry::Opaque {
+                            smallest,
+                            largest,
+                            root,
+                        } => {
+                            check_range(smallest, largest, i)?;
+                            hashes.push(table_entry_hash(smallest, largest, root));
+                        }
+                        TableEntry::Opened {
+                            smallest,
+                            largest,
+                            table,
+                        } => {
+                            check_range(smallest, largest, i)?;
+                            let (root, records, at_start, at_end) = table_records(table, i)?;
+                            hashes.push(table_entry_hash(smallest, largest, &root));
+                            opened = Some((smallest, largest, records, at_start, at_end));
+                        }
+                    }
+                }
+                let tree = range_root(range.n, range.first, &hashes, &range.siblings)
+                    .ok_or_else(|| invalid(format!("layer {i}: table path does not fit")))?;
+                match opened {
+                    Some((smallest, largest, records, at_start, at_end)) => {
+                        if tables.len() != 1
+                            || key < smallest.as_slice()
+                            || key > largest.as_slice()
+                        {
+                            return Err(invalid(format!(
+                                "layer {i}: opened table does not cover the key"
+                            )));
+                        }
+                        found = target.classify(&records, at_start, at_end, i)?;
+                    }
+                    None => {
+                        if !key_between_tables(key, tables, range.first, range.n) {
+                            return Err(invalid(format!(
+                                "layer {i}: the tables shown do not exclude the key"
+                            )));
+                        }
+                    }
+                }
+                commit_hash(CommitTag::Tables, range.n, &tree)
+            }
+        };
+        for r in &found {
+            if r.version > layer.max_version {
+                return Err(invalid(format!(
+                    "layer {i}: record above the layer's max version"
+                )));
+            }
+            match kind {
+                ProofKind::Get => {
+                    if best.is_none_or(|b| r.version > b.version) {
+                        best = Some(r);
+                    }
+                }
+                ProofKind::History => {
+                    history.entry(r.version).or_insert(r);
+                }
+            }
+        }
+        entries.push(layer_entry_hash(
+            layer.kind as u8,
+            layer.level,
+            layer.max_version,
+            &layer_root,
+        ));
+    }
+    let tree = Levels::build(entries);
+    let master = commit_hash(CommitTag::Master, tree.len() as u64, &tree.root());
+    if &master != root {
+        return Err(invalid("the proof does not lead to the root"));
+    }
+    Ok(match kind {
+        ProofKind::Get => match best {
+            Some(r) if r.kind == 1 => Answer::Found {
+                value: r.value.clone(),
+                version: r.version,
+            },
+            _ => Answer::Absent,
+        },
+        ProofKind::History => Answer::History(
+            history
+                .iter()
+                .rev()
+                .filter(|(_, r)| r.kind == 1)
+                .map(|(v, r)| (*v, r.value.clone()))
+                .collect(),
+        ),
+    })
+}
+
+fn record_leaf(r: &Record) -> Hash {
+    leaf_hash(&r.key, r.version, r.kind, &r.value)
+}
+
+fn check_range(smallest: &[u8], largest: &[u8], layer: usize) -> Result<()> {
+    if smallest > largest {
+        return Err(invalid(format!("layer {layer}: table range reversed")));
+    }
+    Ok(())
+}
+
+/// True when the (one or two adjacent) opaque tables shown prove that no
+/// table of the sorted, disjoint list of `n` covers `key`.
+fn key_between_tables(key: &[u8], tables: &[TableEntry], first: u64, n: u64) -> bool {
+    let range = |e: &TableEntry| match e {
+        TableEntry::Opaque {
+            smallest, largest, ..
+        } => Some((smallest.clone(), largest.clone())),
+        TableEntry::Opened { .. } => None,
+    };
+    match tables {
+        [a, b] => match (range(a), range(b)) {
+            (Some((_, a_largest)), Some((b_smallest, _))) => {
+                a_largest.as_slice() < key && key < b_smallest.as_slice()
+            }
+            _ => false,
+        },
+        [a] => match range(a) {
+            Some((smallest, largest)) => {
+                (first == 0 && key < smallest.as_slice())
+                    || (first + 1 == n && key > largest.as_slice())
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// Recomputes an opened table's root from its span; returns the records in
+/// order and whether they start at the table's first record and end at its
+/// last.
+fn table_records(table: &TableSpan, layer: usize) -> Result<(Hash, Vec<&Record>, bool, bool)> {
+    let spans = &table.spans;
+    if spans.is_empty() {
+        return Err(invalid(format!("layer {layer}: empty table span")));
+    }
+    let mut block_commits = Vec::with_capacity(spans.len());
+    let mut records = Vec::new();
+    for (j, span) in spans.iter().enumerate() {
+        if span.records.is_empty() {
+            return Err(invalid(format!("layer {layer}: empty block span")));
+        }
+        let leaves: Vec<Hash> = span.records.iter().map(record_leaf).collect();
+        let tree = range_root(
+            span.range.n,
+            span.range.first,
+            &leaves,
+            &span.range.siblings,
+        )
+        .ok_or_else(|| invalid(format!("layer {layer}: block path does not fit")))?;
+        let ends_block = span.range.first + span.records.len() as u64 == span.range.n;
+        // Consecutive blocks: the span must run from one block's last
+        // record straight into the next block's first.
+        if j + 1 < spans.len() && !ends_block {
+            return Err(invalid(format!("layer {layer}: gap between blocks")));
+        }
+        if j > 0 && span.range.first != 0 {
+            return Err(invalid(format!("layer {layer}: gap between blocks")));
+        }
+        block_commits.push(commit_hash(CommitTag::Block, span.range.n, &tree));
+        records.extend(span.records.iter());
+    }
+    let blocks = &table.blocks;
+    let tree = range_root(blocks.n, blocks.first, &block_commits, &blocks.siblings)
+        .ok_or_else(|| invalid(format!("layer {layer}: table path does not fit")))?;
+    let root = commit_hash(CommitTag::Table, blocks.n, &tree);
+    let last = spans.last().expect("non-empty");
+    let at_start = blocks.first == 0 && spans[0].range.first == 0;
+    let at_end = blocks.first + spans.len() as u64 == blocks.n
+        && last.range.first + last.records.len() as u64 == last.range.n;
+    Ok((root, records, at_start, at_end))
+}
+
+/// Where a record falls relative to the query, in the layer's order (user
+/// key ascending, version descending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Place {
+    Before,
+    Match,
+    After,
+}
+
+struct Target<'a> {
+    key: &'a [u8],
+    lo: u64,
+    hi: u64,
+    kind: ProofKind,
+}
+
+impl Target<'_> {
+    fn place(&self, r: &Record) -> Place {
+        match r.key.as_slice().cmp(self.key) {
+            Ordering::Less => Place::Before,
+            Ordering::Greater => Place::After,
+            Ordering::Equal if r.version > self.hi => Place::Before,
+            Ordering::Equal if r.version < self.lo => Place::After,
+            Ordering::Equal => Place::Match,
+        }
+    }
+
+    /// Checks that consecutive `records` (starting at the layer's first
+    /// record when `at_start`, ending at its last when `at_end`) bracket the
+    /// query exactly, and returns the records that answer it.
+    fn classify<'r>(
+        &self,
+        records: &[&'r Record],
+        at_start: bool,
+        at_end: bool,
+        layer: usize,
+    ) -> Result<Vec<&'r Record>> {
+        let bad = |what: &str| invalid(format!("layer {layer}: {what}"));
+        for pair in records.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let order = a.key.cmp(&b.key).then(b.version.cmp(&a.version));
+            if order == Ordering::Greater {
+                return Err(bad("records out of order"));
+            }
+        }
+        let places: Vec<Place> = records.iter().map(|r| self.place(r)).collect();
+        if places.windows(2).any(|p| p[0] > p[1]) {
+            return Err(bad("records out of order"));
+        }
+        let before = places.iter().filter(|p| **p == Place::Before).count();
+        let matches = places.iter().filter(|p| **p == Place::Match).count();
+        let after = places.len() - before - matches;
+        // The span must start just before the query (or at the layer's
+        // start) and end just after what it answers (or at the layer's end),
+        // with nothing superfluous.
+        let bracket = match self.kind {
+            // Only the first record at or below the version answers.
+            ProofKind::Get => matches + after <= 1 && (matches + after == 1 || at_end),
+            ProofKind::History => after <= 1 && (after == 1 || at_end),
+        };
+        if before > 1 || (before == 0 && !at_start) || !bracket {
+            return Err(bad("the records shown do not bracket the key"));
+        }
+        let mut out: Vec<&Record> = Vec::with_capacity(matches);
+        for r in &records[before..before + matches] {
+            // Several records of one version: the first is the newest.
+            if out.last().is_none_or(|l| l.version != r.version) {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+}
