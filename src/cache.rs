@@ -220,6 +220,14 @@ impl<V> Deref for CacheHandle<V> {
     }
 }
 
+impl<V> CacheHandle<V> {
+    /// The value itself, kept alive by the `Arc` after the handle (and its
+    /// pin) is dropped.
+    pub fn value_arc(&self) -> Arc<V> {
+        Arc::clone(&self.value)
+    }
+}
+
 impl<V> Clone for CacheHandle<V> {
     fn clone(&self) -> CacheHandle<V> {
         self.shard.state.lock().add_ref(self.slot);

@@ -73,6 +73,12 @@ pub struct Options {
     /// User key order. Default: bytewise. It is recorded in the database
     /// and must be the same (by name) on every open.
     pub comparator: Arc<dyn Comparator>,
+    /// Hash every record into its table's Merkle tree as the table is
+    /// written (block roots and table root stored in the table and the
+    /// manifest). Default: true. When false, roots are computed from the
+    /// records the first time a root or proof needs them (one full read
+    /// of each table) — for write-heavy databases that rarely prove.
+    pub merkle_on_write: bool,
 }
 
 impl Default for Options {
@@ -100,6 +106,7 @@ impl Default for Options {
             no_write_merge: false,
             disable_large_batch_transaction: false,
             comparator: Arc::new(BytewiseComparator),
+            merkle_on_write: true,
         }
     }
 }
@@ -137,6 +144,7 @@ impl fmt::Debug for Options {
                 &self.disable_large_batch_transaction,
             )
             .field("comparator", &self.comparator.name())
+            .field("merkle_on_write", &self.merkle_on_write)
             .finish()
     }
 }

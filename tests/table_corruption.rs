@@ -38,6 +38,7 @@ fn read_opts(verify: bool) -> TableReadOptions {
         filter_policy: o.filter_policy,
         cache: None,
         verify_checksums: verify,
+        ..TableReadOptions::default()
     }
 }
 

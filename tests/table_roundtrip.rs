@@ -64,6 +64,7 @@ fn read_opts(w: &TableOptions, cache: Option<Arc<Cache<Block>>>) -> TableReadOpt
         filter_policy: w.filter_policy.clone(),
         cache,
         verify_checksums: true,
+        ..TableReadOptions::default()
     }
 }
 

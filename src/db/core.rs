@@ -193,6 +193,9 @@ impl DbInner {
             filter_policy: opts
                 .effective_filter_policy()
                 .map(|p| Arc::new(crate::table::InternalFilterPolicy::new(p)) as _),
+            leaf_hasher: opts
+                .merkle_on_write
+                .then(|| Arc::new(crate::table::InternalLeafHasher) as _),
         };
         let version = parts.versions.current();
         let (mem_tx, mem_rx) = bounded(1);

@@ -99,6 +99,11 @@ pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
                 .map(|p| Arc::new(crate::table::InternalFilterPolicy::new(p)) as _),
             cache: block_cache.clone(),
             verify_checksums: opts.paranoid_checks,
+            leaf_hasher: None,
+            // Block trees for proofs: a quarter of the block cache's size.
+            merkle_cache: block_cache
+                .as_ref()
+                .map(|c| Arc::new(Cache::new((c.capacity() / 4).max(1 << 20)))),
         },
     ));
     check_tables_present(&dir, &versions)?;

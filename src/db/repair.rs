@@ -20,7 +20,7 @@ use crate::storage::names::{
 };
 use crate::storage::DirLock;
 use crate::table::{
-    BlockReadOptions, InternalFilterPolicy, Table, TableBuilder, TableOptions, TableReadOptions,
+    BlockReadOptions, InternalFilterPolicy, InternalLeafHasher, Table, TableBuilder, TableOptions, TableReadOptions,
 };
 use crate::version::{FileMeta, VersionEdit};
 
@@ -89,12 +89,15 @@ pub fn repair_db(path: impl AsRef<Path>, opts: &Options) -> Result<Vec<String>> 
             block_restart_interval: opts.block_restart_interval,
             compression: opts.compression,
             filter_policy: filter.clone(),
+            leaf_hasher: Some(Arc::new(InternalLeafHasher)),
         },
         read_options: TableReadOptions {
             comparator: Arc::new(icmp.clone()),
             filter_policy: filter,
             cache: None,
             verify_checksums: true,
+            leaf_hasher: None,
+            merkle_cache: None,
         },
         icmp,
         next_number: 1,
@@ -232,6 +235,9 @@ impl Repairer<'_> {
             if count == 0 {
                 return Err(Error::corruption("holds no entries"));
             }
+            // The stored root is checked against the block roots; a table
+            // without one gets it computed from its records.
+            meta.merkle_root = Some(table.merkle()?.root);
             Ok(meta)
         })();
         match scanned {

@@ -81,16 +81,17 @@ impl TableWriter {
             self.discard(db);
             return Ok(None);
         }
-        let finished = (|| -> Result<u64> {
-            let (writer, size) = builder.finish()?;
+        let finished = (|| -> Result<(u64, Option<[u8; 32]>)> {
+            let (writer, size, root) = builder.finish_with_root()?;
             let file = writer.into_inner().map_err(|e| Error::Io(e.into_error()))?;
             file.sync_all()?;
-            Ok(size)
+            Ok((size, root))
         })();
         match finished {
-            Ok(size) => Ok(Some(FileMeta {
+            Ok((size, root)) => Ok(Some(FileMeta {
                 max_version: self.max_version,
                 max_sequence: self.max_sequence,
+                merkle_root: root,
                 ..FileMeta::new(
                     self.number,
                     size,

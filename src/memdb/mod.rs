@@ -7,6 +7,7 @@
 
 mod arena;
 mod iter;
+mod merkle;
 mod node;
 mod skiplist;
 
@@ -15,10 +16,13 @@ mod tests;
 
 use std::sync::Arc;
 
+use parking_lot::Mutex;
+
 use crate::key::{pack_tag, InternalKeyComparator, Kind};
 use skiplist::SkipList;
 
 pub use iter::MemDbIter;
+pub use merkle::MemView;
 
 /// An in-memory sorted table of internal keys. `Send + Sync`: share it in an
 /// `Arc`; inserts are serialised internally, reads take no lock.
@@ -30,6 +34,8 @@ pub use iter::MemDbIter;
 pub struct MemDb {
     list: SkipList,
     capacity: usize,
+    /// The newest Merkle tree built (see `merkle.rs`).
+    merkle: Mutex<Option<Arc<merkle::MemTree>>>,
 }
 
 impl std::fmt::Debug for MemDb {
@@ -49,6 +55,7 @@ impl MemDb {
         MemDb {
             list: SkipList::new(cmp),
             capacity,
+            merkle: Mutex::new(None),
         }
     }
 

@@ -91,6 +91,11 @@ impl SkipList {
         unsafe { node.next(level) }
     }
 
+    /// The order of the list.
+    pub(super) fn comparator(&self) -> &InternalKeyComparator {
+        &self.cmp
+    }
+
     fn less(&self, node: NodePtr, key: &[u8]) -> bool {
         self.cmp.compare(self.key(node), key) == CmpOrdering::Less
     }

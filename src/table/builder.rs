@@ -10,8 +10,10 @@ use super::block_builder::BlockBuilder;
 use super::filter::FilterPolicy;
 use super::filter_block::FilterBlockBuilder;
 use super::format::{put_block_trailer, BlockHandle, Compression, Footer};
+use super::merkle::{LeafHasher, MerkleAccumulator, MERKLE_META_NAME};
 use crate::error::{Error, Result};
 use crate::key::{Comparator, InternalKeyComparator};
+use crate::merkle::Hash;
 
 /// Metaindex key prefix of the filter block; the policy name follows.
 pub const FILTER_META_PREFIX: &str = "filter.";
@@ -30,6 +32,10 @@ pub struct TableOptions {
     pub compression: Compression,
     /// Policy of the filter block; `None` writes no filter.
     pub filter_policy: Option<Arc<dyn FilterPolicy>>,
+    /// Hashes each entry into the table's Merkle tree (the block roots and
+    /// table root go into the `avccdb.merkle` meta block); `None` writes no
+    /// tree.
+    pub leaf_hasher: Option<Arc<dyn LeafHasher>>,
 }
 
 impl Default for TableOptions {
@@ -40,6 +46,7 @@ impl Default for TableOptions {
             block_restart_interval: 16,
             compression: Compression::Snappy,
             filter_policy: None,
+            leaf_hasher: None,
         }
     }
 }
@@ -55,6 +62,7 @@ impl std::fmt::Debug for TableOptions {
                 "filter_policy",
                 &self.filter_policy.as_ref().map(|p| p.name().to_owned()),
             )
+            .field("merkle", &self.leaf_hasher.is_some())
             .finish()
     }
 }
@@ -76,6 +84,7 @@ pub struct TableBuilder<W: Write> {
     /// the index key can be a short separator.
     pending_index: Option<BlockHandle>,
     meta: Vec<(String, BlockHandle)>,
+    merkle: Option<MerkleAccumulator>,
     /// Reused buffers for index separators and encoded handles.
     sep: Vec<u8>,
     handle_buf: Vec<u8>,
@@ -153,6 +162,10 @@ impl<W: Write> TableBuilder<W> {
             f.start_block(0);
             f
         });
+        let merkle = opts
+            .leaf_hasher
+            .as_ref()
+            .map(|_| MerkleAccumulator::default());
         TableBuilder {
             data_block: BlockBuilder::new(opts.block_restart_interval),
             index_block: BlockBuilder::new(1),
@@ -169,6 +182,7 @@ impl<W: Write> TableBuilder<W> {
             filter,
             pending_index: None,
             meta: Vec::new(),
+            merkle,
             sep: Vec::new(),
             handle_buf: Vec::with_capacity(20),
         }
@@ -191,6 +205,10 @@ impl<W: Write> TableBuilder<W> {
                 "table keys must be added in strictly increasing order",
             ));
         }
+        let leaf = match &self.opts.leaf_hasher {
+            Some(h) => Some(h.leaf(key, value)?),
+            None => None,
+        };
         // Restart offsets are 32-bit: cut early rather than overflow.
         let entry = key.len() + value.len() + 32;
         if self.data_block.current_size_estimate() + entry > u32::MAX as usize {
@@ -208,6 +226,9 @@ impl<W: Write> TableBuilder<W> {
         }
         if let Some(f) = &mut self.filter {
             f.add_key(key);
+        }
+        if let (Some(m), Some(leaf)) = (&mut self.merkle, leaf) {
+            m.add_leaf(leaf);
         }
         self.last_key.clear();
         self.last_key.extend_from_slice(key);
@@ -229,6 +250,9 @@ impl<W: Write> TableBuilder<W> {
             .write_block(self.data_block.finish(), self.opts.compression);
         self.data_block.reset();
         self.pending_index = Some(handle?);
+        if let Some(m) = &mut self.merkle {
+            m.end_block();
+        }
         if let Some(f) = &mut self.filter {
             f.start_block(self.out.offset);
         }
@@ -242,6 +266,7 @@ impl<W: Write> TableBuilder<W> {
         self.out.check_ok()?;
         if name.is_empty()
             || name.starts_with(FILTER_META_PREFIX)
+            || name == MERKLE_META_NAME
             || self.meta.iter().any(|(n, _)| n == name)
         {
             return Err(Error::invalid_argument(format!(
@@ -282,10 +307,24 @@ impl<W: Write> TableBuilder<W> {
 
     /// Writes the remaining blocks and the footer, flushes `dest` and returns
     /// it with the table's size.
-    pub fn finish(mut self) -> Result<(W, u64)> {
+    pub fn finish(self) -> Result<(W, u64)> {
+        self.finish_with_root().map(|(w, size, _)| (w, size))
+    }
+
+    /// As [`TableBuilder::finish`], also returning the table's Merkle root
+    /// when the options have a leaf hasher.
+    pub fn finish_with_root(mut self) -> Result<(W, u64, Option<Hash>)> {
         self.out.check_ok()?;
         self.flush()?;
         let mut meta = std::mem::take(&mut self.meta);
+        let mut root = None;
+        if let Some(m) = self.merkle.take() {
+            let (contents, r) = m.finish();
+            // Hashes do not compress.
+            let handle = self.out.write_block(&contents, Compression::None)?;
+            meta.push((MERKLE_META_NAME.to_owned(), handle));
+            root = Some(r);
+        }
         if let Some(f) = self.filter.take() {
             let name = format!("{FILTER_META_PREFIX}{}", f.policy_name());
             let contents = f.finish();
@@ -321,7 +360,7 @@ impl<W: Write> TableBuilder<W> {
         .encode();
         self.out.write_all(&footer)?;
         self.out.dest.flush()?;
-        Ok((self.out.dest, self.out.offset))
+        Ok((self.out.dest, self.out.offset, root))
     }
 }
 

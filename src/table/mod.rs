@@ -7,7 +7,7 @@
 //! Files: `format` (handles, trailer, footer, block reads), `block_builder`
 //! and `block` (one block and its cursor), `filter` (policies) and
 //! `filter_block`, `builder` (writer), `table` (reader), `two_level` (the
-//! table cursor).
+//! table cursor), `merkle` (leaf hashing, the `avccdb.merkle` meta block).
 
 mod block;
 mod block_builder;
@@ -15,6 +15,7 @@ mod builder;
 mod filter;
 mod filter_block;
 mod format;
+mod merkle;
 #[allow(clippy::module_inception)]
 mod table;
 mod two_level;
@@ -26,6 +27,9 @@ pub use filter::{bloom_hash, BloomFilterPolicy, FilterPolicy, InternalFilterPoli
 pub use filter_block::{FilterBlockBuilder, FilterBlockReader, FILTER_BASE_LG};
 pub use format::{
     BlockHandle, Compression, Footer, BLOCK_TRAILER_LEN, FOOTER_LEN, MAX_HANDLE_LEN, TABLE_MAGIC,
+};
+pub use merkle::{
+    block_root, BlockMerkle, InternalLeafHasher, LeafHasher, TableMerkle, MERKLE_META_NAME,
 };
 pub use table::{BlockReadOptions, Table, TableReadOptions};
 pub use two_level::TableIter;

@@ -3,13 +3,16 @@
 //! data blocks on demand, through the block cache when one is configured.
 
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::block::{Block, BlockIter};
 use super::builder::FILTER_META_PREFIX;
 use super::filter::FilterPolicy;
 use super::filter_block::FilterBlockReader;
 use super::format::{read_block, BlockHandle, Footer, FOOTER_LEN};
+use super::merkle::{
+    decode_meta, BlockMerkle, InternalLeafHasher, LeafHasher, TableMerkle, MERKLE_META_NAME,
+};
 use super::two_level::TableIter;
 use crate::cache::{Cache, CacheHandle, CacheKey};
 use crate::error::{Error, Result};
@@ -28,6 +31,11 @@ pub struct TableReadOptions {
     /// Verify the checksum of every data block read (index, metaindex and
     /// filter are always verified).
     pub verify_checksums: bool,
+    /// Leaf hashes of entries, for Merkle proofs and for tables written
+    /// without stored roots (internal keys when `None`).
+    pub leaf_hasher: Option<Arc<dyn LeafHasher>>,
+    /// Shared cache of data blocks' Merkle trees (for proofs).
+    pub merkle_cache: Option<Arc<Cache<BlockMerkle>>>,
 }
 
 impl Default for TableReadOptions {
@@ -37,6 +45,8 @@ impl Default for TableReadOptions {
             filter_policy: None,
             cache: None,
             verify_checksums: false,
+            leaf_hasher: None,
+            merkle_cache: None,
         }
     }
 }
@@ -90,6 +100,7 @@ pub struct Table {
     /// Metaindex entries (name → handle), sorted by name.
     meta: Vec<(Vec<u8>, BlockHandle)>,
     num_data_blocks: usize,
+    merkle: OnceLock<Arc<TableMerkle>>,
 }
 
 impl std::fmt::Debug for Table {
@@ -159,6 +170,7 @@ impl Table {
             filter: None,
             meta,
             num_data_blocks,
+            merkle: OnceLock::new(),
         };
         if let Some(policy) = table.opts.filter_policy.clone() {
             let key = format!("{FILTER_META_PREFIX}{}", policy.name());
@@ -326,6 +338,130 @@ impl Table {
             Some(h) => read_block(&*self.file, &self.name, self.footer_at(), h, true).map(Some),
             None => Ok(None),
         }
+    }
+
+    fn leaf_hasher(&self) -> Arc<dyn LeafHasher> {
+        self.opts
+            .leaf_hasher
+            .clone()
+            .unwrap_or_else(|| Arc::new(InternalLeafHasher))
+    }
+
+    /// The table's block roots and root: from its `avccdb.merkle` block
+    /// (checked against the block count and its own root), or computed from
+    /// every record when the table has none. Cached for the table's life.
+    pub fn merkle(&self) -> Result<Arc<TableMerkle>> {
+        if let Some(m) = self.merkle.get() {
+            return Ok(m.clone());
+        }
+        let mut handles = Vec::with_capacity(self.num_data_blocks);
+        let mut index = BlockIter::new(&*self.index, Arc::clone(&self.opts.comparator));
+        index.seek_to_first();
+        while index.valid() {
+            handles.push(self.decode_handle(index.value())?);
+            index.next();
+        }
+        index.status()?;
+        let computed = match self.read_meta_block(MERKLE_META_NAME)? {
+            Some(bytes) => {
+                let (roots, root) = decode_meta(&bytes, &self.name)?;
+                TableMerkle::new(roots, handles, Some(root), &self.name)?
+            }
+            None => {
+                let ro = BlockReadOptions {
+                    verify_checksums: true,
+                    fill_cache: false,
+                };
+                let mut roots = Vec::with_capacity(handles.len());
+                for (i, _) in handles.iter().enumerate() {
+                    roots.push(self.compute_block_merkle(&handles, i, &ro)?.root());
+                }
+                TableMerkle::new(roots, handles, None, &self.name)?
+            }
+        };
+        let m = Arc::new(computed);
+        let _ = self.merkle.set(m.clone());
+        Ok(m)
+    }
+
+    fn compute_block_merkle(
+        &self,
+        handles: &[BlockHandle],
+        block: usize,
+        ro: &BlockReadOptions,
+    ) -> Result<BlockMerkle> {
+        let contents = self.block(handles[block], ro)?;
+        let hasher = self.leaf_hasher();
+        let mut it = BlockIter::new(&*contents, Arc::clone(&self.opts.comparator));
+        it.seek_to_first();
+        let mut entries = Vec::new();
+        while it.valid() {
+            let leaf = hasher.leaf(it.key(), it.value())?;
+            entries.push(Ok((leaf, it.key().to_vec(), it.value().to_vec())));
+            it.next();
+        }
+        it.status()?;
+        BlockMerkle::new(entries.into_iter())
+    }
+
+    /// Data block `block`'s entries and leaf tree, through the Merkle cache
+    /// when one is configured.
+    pub fn block_merkle(&self, block: usize, ro: &BlockReadOptions) -> Result<Arc<BlockMerkle>> {
+        let merkle = self.merkle()?;
+        let handle = *merkle.block_handles.get(block).ok_or_else(|| {
+            Error::invalid_argument(format!("table {}: no data block {block}", self.name))
+        })?;
+        let key = CacheKey {
+            id: self.cache_id,
+            offset: handle.offset,
+        };
+        if let Some(cache) = &self.opts.merkle_cache {
+            if let Some(h) = cache.lookup(&key) {
+                return Ok(h.value_arc());
+            }
+        }
+        let bm = self.compute_block_merkle(&merkle.block_handles, block, ro)?;
+        if bm.root() != merkle.blocks.items()[block] {
+            return Err(Error::corruption(format!(
+                "table {}: data block at {} does not match its Merkle root",
+                self.name, handle.offset
+            )));
+        }
+        match &self.opts.merkle_cache {
+            Some(cache) => {
+                let charge = bm.memory();
+                Ok(cache.insert(key, bm, charge).value_arc())
+            }
+            None => Ok(Arc::new(bm)),
+        }
+    }
+
+    /// Position (block number, entry within the block) of the first entry
+    /// ≥ `target`; `(number of blocks, 0)` past the end.
+    pub fn locate(&self, target: &[u8], ro: &BlockReadOptions) -> Result<(usize, usize)> {
+        let merkle = self.merkle()?;
+        let nb = merkle.block_handles.len();
+        let Some((_, handle)) = self.index_seek(target)? else {
+            return Ok((nb, 0));
+        };
+        let block = merkle.block_number(handle.offset).ok_or_else(|| {
+            Error::corruption(format!("table {}: index names an unknown block", self.name))
+        })?;
+        let bm = self.block_merkle(block, ro)?;
+        let cmp = &self.opts.comparator;
+        let (mut lo, mut hi) = (0, bm.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if cmp.compare(bm.entry(mid).0, target) == std::cmp::Ordering::Less {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if lo == bm.len() {
+            return Ok((block + 1, 0));
+        }
+        Ok((block, lo))
     }
 
     /// Approximate file offset where entries ≥ `key` begin: the offset of

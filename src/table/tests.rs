@@ -18,6 +18,7 @@ fn bytewise_opts(block_size: usize, interval: usize, compression: Compression) -
         block_restart_interval: interval,
         compression,
         filter_policy: Some(Arc::new(BloomFilterPolicy::new(10))),
+        leaf_hasher: None,
     }
 }
 
@@ -27,6 +28,8 @@ fn read_opts(w: &TableOptions, cache: Option<Arc<Cache<Block>>>) -> TableReadOpt
         filter_policy: w.filter_policy.clone(),
         cache,
         verify_checksums: true,
+        leaf_hasher: None,
+        merkle_cache: None,
     }
 }
 
