@@ -27,7 +27,8 @@ pub mod ffi;
 
 pub use batch::Batch;
 pub use db::{
-    destroy_db, repair_db, CompactionPause, Db, Iter, LevelStats, Snapshot, Stats, Transaction,
+    destroy_db, repair_db, CompactionPause, Db, IntegrityReport, Iter, LevelStats, ProvenHistory,
+    ProvenValue, Snapshot, Stats, Transaction,
 };
 pub use error::{Error, Result};
 pub use options::{Options, ReadOptions, WriteOptions};

@@ -18,7 +18,7 @@ use crate::version::NUM_LEVELS;
 /// An open database. Closing happens on `close` or when the handle is
 /// dropped; iterators and snapshots taken before stay readable.
 pub struct Db {
-    inner: Arc<DbInner>,
+    pub(super) inner: Arc<DbInner>,
 }
 
 impl std::fmt::Debug for Db {
@@ -141,14 +141,15 @@ impl Db {
         self.inner.version_history(key, min, max, ro)
     }
 
-    /// A consistent view of the current state for later reads.
+    /// A consistent view of the current state for later reads; it also
+    /// pins the state's layout for Merkle roots and proofs (see
+    /// [`Snapshot`] for what that keeps alive).
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot::new(
-            &self.inner.snapshots,
-            self.inner
-                .last_seq
-                .load(std::sync::atomic::Ordering::Acquire),
-        )
+        let layout = self
+            .inner
+            .merkle_layout(&ReadOptions::default())
+            .unwrap_or_else(|_| self.inner.current_layout());
+        Snapshot::new(&self.inner.snapshots, layout)
     }
 
     /// An iterator over the database (positioned nowhere until a seek).
@@ -288,7 +289,7 @@ impl Db {
             .collect()
     }
 
-    fn check_open(&self) -> Result<()> {
+    pub(super) fn check_open(&self) -> Result<()> {
         if self.inner.is_closed() {
             Err(Error::Closed)
         } else {

@@ -147,6 +147,8 @@ pub(crate) struct DbInner {
     pub closed: AtomicBool,
     /// A table whose seek budget ran out, for the table worker.
     pub seek_candidate: Mutex<Option<(usize, Arc<TableFile>)>>,
+    /// The Merkle state of the current layout, until it changes.
+    pub merkle_current: Mutex<Option<crate::db::merkle::CachedMerkle>>,
     /// Live `CompactionPause` guards: automatic table compaction waits
     /// while this is non-zero.
     pub compaction_pauses: AtomicUsize,
@@ -226,6 +228,7 @@ impl DbInner {
             bg_error: Mutex::new(None),
             closed: AtomicBool::new(false),
             seek_candidate: Mutex::new(None),
+            merkle_current: Mutex::new(None),
             compaction_pauses: AtomicUsize::new(0),
             write: WriteChannels::new(),
             mem_tx,

@@ -3,12 +3,16 @@
 //! `docs/ARCHITECTURE.md` describes how the parts fit together.
 
 mod api;
+mod check;
 mod compaction;
 mod core;
 mod info_log;
 mod iter;
 mod level_iter;
+mod merkle;
 mod open;
+mod proof;
+mod proven;
 mod read;
 mod repair;
 mod snapshot;
@@ -20,7 +24,9 @@ mod workers;
 mod write;
 
 pub use api::{CompactionPause, Db};
+pub use check::IntegrityReport;
 pub use iter::{DbIter, IterSpec};
+pub use proven::{ProvenHistory, ProvenValue};
 pub use read::Iter;
 pub use repair::{destroy_db, repair_db};
 pub use snapshot::Snapshot;

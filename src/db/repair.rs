@@ -20,7 +20,8 @@ use crate::storage::names::{
 };
 use crate::storage::DirLock;
 use crate::table::{
-    BlockReadOptions, InternalFilterPolicy, InternalLeafHasher, Table, TableBuilder, TableOptions, TableReadOptions,
+    BlockReadOptions, InternalFilterPolicy, InternalLeafHasher, Table, TableBuilder, TableOptions,
+    TableReadOptions,
 };
 use crate::version::{FileMeta, VersionEdit};
 

@@ -2,9 +2,12 @@
 //! on, so that compaction keeps every record some snapshot can still see.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
+
+use crate::db::merkle::{Layout, MerkleState};
+use crate::error::Result;
 
 /// The set of live snapshot sequences, with a count per sequence.
 #[derive(Debug, Default)]
@@ -41,26 +44,61 @@ impl SnapshotList {
 /// A consistent read view of the database at one sequence number. Reads
 /// through it see exactly the writes made before it was taken. Cloning is
 /// cheap; the view is released when the last clone is dropped.
-#[derive(Clone, Debug)]
+///
+/// A snapshot also pins its *layout* — the memdbs and the table set of the
+/// moment it was taken — so that its MasterRoot and every proof taken
+/// through it agree however many writes and compactions run meanwhile.
+/// The cost, as for an iterator: while it lives, the memdbs it saw stay in
+/// memory and the tables it saw stay on disk.
+#[derive(Clone)]
 pub struct Snapshot {
     inner: Arc<SnapshotInner>,
 }
 
-#[derive(Debug)]
 struct SnapshotInner {
     sequence: u64,
     list: Arc<SnapshotList>,
+    layout: Layout,
+    merkle: OnceLock<Arc<MerkleState>>,
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("sequence", &self.inner.sequence)
+            .finish()
+    }
 }
 
 impl Snapshot {
-    pub(crate) fn new(list: &Arc<SnapshotList>, sequence: u64) -> Snapshot {
+    pub(crate) fn new(list: &Arc<SnapshotList>, layout: Layout) -> Snapshot {
+        let sequence = layout.sequence;
         list.acquire(sequence);
         Snapshot {
             inner: Arc::new(SnapshotInner {
                 sequence,
                 list: list.clone(),
+                layout,
+                merkle: OnceLock::new(),
             }),
         }
+    }
+
+    /// The pinned layout.
+    pub(crate) fn layout(&self) -> &Layout {
+        &self.inner.layout
+    }
+
+    /// The Merkle state of the pinned layout, built once.
+    pub(crate) fn merkle_state(
+        &self,
+        build: impl FnOnce() -> Result<MerkleState>,
+    ) -> Result<Arc<MerkleState>> {
+        if let Some(m) = self.inner.merkle.get() {
+            return Ok(m.clone());
+        }
+        let m = Arc::new(build()?);
+        Ok(self.inner.merkle.get_or_init(|| m).clone())
     }
 
     /// The sequence number this snapshot reads at.
@@ -84,14 +122,26 @@ impl Drop for SnapshotInner {
 mod tests {
     use super::*;
 
+    use crate::key::InternalKeyComparator;
+    use crate::memdb::MemDb;
+    use crate::version::Version;
+
+    fn at(sequence: u64) -> Layout {
+        Layout {
+            sequence,
+            mems: vec![Arc::new(MemDb::new(InternalKeyComparator::default(), 1024))],
+            version: Arc::new(Version::empty(InternalKeyComparator::default())),
+        }
+    }
+
     #[test]
     fn oldest_tracks_live_snapshots() {
         let list = Arc::new(SnapshotList::default());
         assert_eq!(list.oldest(), None);
-        let a = Snapshot::new(&list, 10);
-        let b = Snapshot::new(&list, 5);
+        let a = Snapshot::new(&list, at(10));
+        let b = Snapshot::new(&list, at(5));
         let b2 = b.clone();
-        let c = Snapshot::new(&list, 5);
+        let c = Snapshot::new(&list, at(5));
         assert_eq!(list.oldest(), Some(5));
         assert_eq!(list.count(), 3, "clones share one registration");
         drop(b);

@@ -164,8 +164,18 @@ mod tests {
             for i in 0..200u64 {
                 seq += 1;
                 let key = format!("k{:04}", (i * 7919 + round * 13) % 500);
-                let kind = if i % 9 == 0 { Kind::Deletion } else { Kind::Value };
-                db.add(seq, kind, key.as_bytes(), round, format!("v{seq}").as_bytes());
+                let kind = if i % 9 == 0 {
+                    Kind::Deletion
+                } else {
+                    Kind::Value
+                };
+                db.add(
+                    seq,
+                    kind,
+                    key.as_bytes(),
+                    round,
+                    format!("v{seq}").as_bytes(),
+                );
             }
             let view = db.merkle_view(seq);
             let fresh = db.build_tree(None, seq);

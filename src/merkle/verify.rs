@@ -79,7 +79,8 @@ pub fn verify(root: &Hash, query: &Query<'_>, proof: &Proof) -> Result<Answer> {
         let layer_root = match &layer.body {
             LayerBody::Skipped { root } => {
                 let may_skip = match kind {
-                    ProofKind::Get => best.is_some_and(|b| layer.max_version <= b.version),
+                    // Candidates are ≤ hi and ties go to earlier layers.
+                    ProofKind::Get => best.is_some_and(|b| layer.max_version.min(hi) <= b.version),
                     ProofKind::History => layer.max_version < lo,
                 };
                 if !may_skip {

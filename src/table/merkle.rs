@@ -160,7 +160,9 @@ pub struct BlockMerkle {
 }
 
 impl BlockMerkle {
-    pub(crate) fn new(entries: impl Iterator<Item = Result<(Hash, Vec<u8>, Vec<u8>)>>) -> Result<BlockMerkle> {
+    pub(crate) fn new(
+        entries: impl Iterator<Item = Result<(Hash, Vec<u8>, Vec<u8>)>>,
+    ) -> Result<BlockMerkle> {
         let mut data = Vec::new();
         let mut bounds = Vec::new();
         let mut leaves = Vec::new();
