@@ -270,7 +270,7 @@ fn prove(layers: &[Layer], q: Q, skip: bool, force_skip: Option<usize>) -> Proof
     let mut out = Vec::new();
     for (i, l) in layers.iter().enumerate() {
         let allowed = if get {
-            best.is_some_and(|b| b >= l.max_version)
+            best.is_some_and(|b| b >= l.max_version.min(hi))
         } else {
             l.max_version < lo
         };

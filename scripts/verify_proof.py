@@ -474,7 +474,9 @@ def _verify(root, query, proof):
             raise InvalidProof("level layer with level outside 1..6")
         if layer.body == BODY_SKIPPED:
             if is_get:
-                if best is None or best.version < layer.max_version:
+                # Its candidate could only tie (≤ hi, ≤ max_version) and ties
+                # go to the earlier layer.
+                if best is None or best.version < min(layer.max_version, hi):
                     raise InvalidProof("get: layer skipped that may hold a newer record")
             elif not layer.max_version < lo:
                 raise InvalidProof("history: layer skipped that may hold a version in range")
