@@ -109,6 +109,14 @@ extern "C" {
 #define AVCCDB_ERR_INTERNAL 8
 
 /**
+ * A Merkle proof does not establish an answer against the root it was
+ * checked with: malformed bytes, or a proof of another key, version, query
+ * kind or state (`avccdb_verify_get_proof`,
+ * `avccdb_verify_history_proof`).
+ */
+#define AVCCDB_ERR_INVALID_PROOF 9
+
+/**
  * Block compression off (`avccdb_options_set_compression`).
  */
 #define AVCCDB_NO_COMPRESSION 0
@@ -117,6 +125,12 @@ extern "C" {
  * Snappy block compression (the default).
  */
 #define AVCCDB_SNAPPY_COMPRESSION 1
+
+/**
+ * Size in bytes of a MasterRoot (a SHA-256 digest): every `root` and
+ * `root_out` argument points to this many bytes.
+ */
+#define AVCCDB_ROOT_SIZE 32
 
 /**
  * The highest version: reads "as of" it see the newest version of a key.
@@ -182,6 +196,14 @@ typedef struct avccdb_env_t avccdb_env_t;
  * callbacks are called from any thread, concurrently.
  */
 typedef struct avccdb_filterpolicy_t avccdb_filterpolicy_t;
+
+/**
+ * What `avccdb_check_integrity` found: counts of what was checked and one
+ * line of text per problem. Freed by `avccdb_integrity_report_destroy`.
+ *
+ * Thread safety: immutable; shared freely between threads.
+ */
+typedef struct avccdb_integrity_report_t avccdb_integrity_report_t;
 
 /**
  * An iterator. Created by `avccdb_create_iterator`, freed by
@@ -266,7 +288,9 @@ typedef struct avccdb_transaction_t avccdb_transaction_t;
 
 /**
  * The versions of one key, newest first, as returned by
- * `avccdb_version_history`; freed by `avccdb_version_history_destroy`.
+ * `avccdb_version_history`, `avccdb_version_history_with_proof` and
+ * `avccdb_verify_history_proof`; freed by
+ * `avccdb_version_history_destroy`.
  *
  * Thread safety: immutable; shared freely between threads.
  */
@@ -709,6 +733,67 @@ avccdb_filterpolicy_t *avccdb_filterpolicy_create_bloom(int bits_per_key);
 void avccdb_filterpolicy_destroy(avccdb_filterpolicy_t *policy);
 
 /**
+ * Reads every live table from disk (checksums verified), recomputes its
+ * block roots and table root, and compares them with the roots stored in
+ * the table and in the manifest. What is wrong is listed in the report,
+ * not returned as an error: a report with `problem_count` 0 means the data
+ * is intact. NULL only when the check could not run (`*errptr` set: NULL
+ * `db`, closed database). Free the report with
+ * `avccdb_integrity_report_destroy`.
+ */
+avccdb_integrity_report_t *avccdb_check_integrity(avccdb_t *db, char **errptr);
+
+/**
+ * Number of tables checked (0 for NULL).
+ */
+uint64_t avccdb_integrity_report_tables(const avccdb_integrity_report_t *r);
+
+/**
+ * Number of data blocks read and hashed (0 for NULL).
+ */
+uint64_t avccdb_integrity_report_blocks(const avccdb_integrity_report_t *r);
+
+/**
+ * Number of records hashed (0 for NULL).
+ */
+uint64_t avccdb_integrity_report_records(const avccdb_integrity_report_t *r);
+
+/**
+ * Bytes of table files checked (0 for NULL).
+ */
+uint64_t avccdb_integrity_report_bytes(const avccdb_integrity_report_t *r);
+
+/**
+ * Number of problems found: 0 when everything checked is intact (and
+ * for NULL).
+ */
+size_t avccdb_integrity_report_problem_count(const avccdb_integrity_report_t *r);
+
+/**
+ * Problem `i` (0-based) as one line of text naming the table (and the
+ * offset where known), borrowed until the report is destroyed; it is
+ * NUL-terminated, and its length without the NUL is stored in `*len`
+ * (`len` may be NULL). NULL (length 0, last error code set) when `i` is
+ * out of range.
+ */
+const char *avccdb_integrity_report_problem_at(const avccdb_integrity_report_t *r,
+                                               size_t i,
+                                               size_t *len);
+
+/**
+ * The whole report as owned, NUL-terminated text (free with
+ * `avccdb_free`): a first line with the counts
+ * (`tables N, blocks N, records N, bytes N, problems N`), then one line per
+ * problem, each ending in a newline. NULL for NULL.
+ */
+char *avccdb_integrity_report_text(const avccdb_integrity_report_t *r);
+
+/**
+ * Frees a report. NULL is a no-op.
+ */
+void avccdb_integrity_report_destroy(avccdb_integrity_report_t *r);
+
+/**
  * A new iterator over `db` as `options` describe (snapshot, bounds,
  * all_versions...). NULL only if `db` or `options` is NULL (last error
  * code set); other failures give an iterator that reports them through
@@ -1059,6 +1144,154 @@ void avccdb_options_set_bloom_bits_per_key(avccdb_options_t *o, int v);
  * The built-in bloom filter's bits per key.
  */
 int avccdb_options_get_bloom_bits_per_key(const avccdb_options_t *o);
+
+/**
+ * Hash every record into its table's Merkle tree as the table is written
+ * (block roots and table root stored in the table and the manifest).
+ * Default: 1. With 0, roots are computed from the records the first time
+ * a root or proof needs them (one full read of each table): for
+ * write-heavy databases that rarely prove. Proofs and roots are the same
+ * either way.
+ */
+void avccdb_options_set_merkle_on_write(avccdb_options_t *o, unsigned char v);
+
+/**
+ * Whether tables are hashed as they are written.
+ */
+unsigned char avccdb_options_get_merkle_on_write(const avccdb_options_t *o);
+
+/**
+ * The MasterRoot of the state `options` reads: the current state, or the
+ * snapshot the read options name. Stores `AVCCDB_ROOT_SIZE` bytes at
+ * `root_out` (zeroed on failure). The current state's root changes with
+ * every write and with background flushes and compactions (which move
+ * records between layers without changing any answer); a root taken
+ * through a snapshot stays the same for the snapshot's life, and proofs
+ * taken through it verify against it. Fails with
+ * `AVCCDB_ERR_NOT_SUPPORTED` for a database with a custom comparator.
+ */
+void avccdb_master_root(avccdb_t *db,
+                        const avccdb_readoptions_t *options,
+                        unsigned char *root_out,
+                        char **errptr);
+
+/**
+ * The MasterRoot of `snapshot`'s state (taken from `db`): the same as
+ * `avccdb_master_root` with read options naming the snapshot. It never
+ * changes while the snapshot lives.
+ */
+void avccdb_snapshot_master_root(avccdb_t *db,
+                                 const avccdb_snapshot_t *snapshot,
+                                 unsigned char *root_out,
+                                 char **errptr);
+
+/**
+ * As `avccdb_get_with_version` (`version` = `AVCCDB_MAX_VERSION` for the
+ * newest), with a proof of the answer against the MasterRoot of the
+ * state read, which is stored at `root_out` (`AVCCDB_ROOT_SIZE` bytes).
+ *
+ * Returns the value of the highest live version ≤ `version` as an owned
+ * buffer (free with `avccdb_free`; non-NULL even when empty) with its
+ * length in `*vallen` and its version in `*found_version`; or NULL, with
+ * `*vallen` = 0 and `*found_version` = 0, when the key has no live value
+ * as of `version` (never written, or deleted): absence is not an error,
+ * and the proof then proves the absence. In both cases `*proof` is an
+ * owned buffer (free with `avccdb_free`) of `*prooflen` bytes for
+ * `avccdb_verify_get_proof`.
+ *
+ * On failure NULL with `*errptr` set, `*proof` = NULL, `*prooflen` = 0 and
+ * a zeroed root: the call succeeded exactly when `*proof` is non-NULL.
+ * `vallen`, `root_out`, `proof` and `prooflen` must not be NULL;
+ * `found_version` may be. Through read options naming a snapshot the
+ * proof verifies against the snapshot's root (`avccdb_snapshot_master_root`).
+ */
+char *avccdb_get_with_proof(avccdb_t *db,
+                            const avccdb_readoptions_t *options,
+                            const char *key,
+                            size_t keylen,
+                            uint64_t version,
+                            size_t *vallen,
+                            uint64_t *found_version,
+                            unsigned char *root_out,
+                            char **proof,
+                            size_t *prooflen,
+                            char **errptr);
+
+/**
+ * As `avccdb_version_history` (every live version of `key` in
+ * `[min_version, max_version]`, newest first), with a proof that these
+ * are all the versions the key has in the range, against the MasterRoot
+ * stored at `root_out`. `*proof` is an owned buffer (free with
+ * `avccdb_free`) of `*prooflen` bytes for `avccdb_verify_history_proof`;
+ * the history is freed with `avccdb_version_history_destroy`. An empty
+ * history (count 0) is an answer, with its proof. NULL on failure
+ * (`*errptr` set, `*proof` = NULL, `*prooflen` = 0, root zeroed), for
+ * example `AVCCDB_ERR_INVALID_ARGUMENT` when `min_version > max_version`.
+ * `root_out`, `proof` and `prooflen` must not be NULL.
+ */
+avccdb_version_history_t *avccdb_version_history_with_proof(avccdb_t *db,
+                                                            const avccdb_readoptions_t *options,
+                                                            const char *key,
+                                                            size_t keylen,
+                                                            uint64_t min_version,
+                                                            uint64_t max_version,
+                                                            unsigned char *root_out,
+                                                            char **proof,
+                                                            size_t *prooflen,
+                                                            char **errptr);
+
+/**
+ * Verifies a proof from `avccdb_get_with_proof` against `root`
+ * (`AVCCDB_ROOT_SIZE` bytes) for the query (`key`, `version`) and returns
+ * what it proves. Needs no database. Returns
+ *
+ * * `AVCCDB_GET_FOUND`: the key's highest live version ≤ `version` is
+ *   `*found_version`, with the value in `*val` (owned, free with
+ *   `avccdb_free`; non-NULL even when empty) of `*vallen` bytes;
+ * * `AVCCDB_GET_NOT_FOUND`: the key provably has no live value as of
+ *   `version` (`*val` = NULL, `*vallen` = 0, `*found_version` = 0);
+ * * `AVCCDB_GET_ERROR`, `*errptr` set, outputs as for "not found": with
+ *   code `AVCCDB_ERR_INVALID_PROOF` when the proof does not establish an
+ *   answer for this query against this root (malformed or truncated
+ *   bytes, a proof for another key, version, kind of query or state), or
+ *   `AVCCDB_ERR_INVALID_ARGUMENT` for bad arguments (NULL `root`, `val`
+ *   or `vallen`; NULL `key` or `proof` with a non-zero length).
+ *
+ * Any bytes may be passed as the proof: garbage is rejected, never
+ * trusted. `found_version` may be NULL.
+ */
+int avccdb_verify_get_proof(const unsigned char *root,
+                            const char *key,
+                            size_t keylen,
+                            uint64_t version,
+                            const char *proof,
+                            size_t prooflen,
+                            char **val,
+                            size_t *vallen,
+                            uint64_t *found_version,
+                            char **errptr);
+
+/**
+ * Verifies a proof from `avccdb_version_history_with_proof` against
+ * `root` (`AVCCDB_ROOT_SIZE` bytes) for the query (`key`, `min_version`,
+ * `max_version`) and returns the history it proves complete: every live
+ * version of the key in the range, newest first (read it with
+ * `avccdb_version_history_count` / `_version_at` / `_value_at`, free it
+ * with `avccdb_version_history_destroy`; it may be empty). Needs no
+ * database. NULL on failure, with `*errptr` set: code
+ * `AVCCDB_ERR_INVALID_PROOF` when the proof does not establish the
+ * history for this query against this root (garbage bytes included),
+ * `AVCCDB_ERR_INVALID_ARGUMENT` for a NULL `root`, a NULL `key` or
+ * `proof` with a non-zero length, or `min_version > max_version`.
+ */
+avccdb_version_history_t *avccdb_verify_history_proof(const unsigned char *root,
+                                                      const char *key,
+                                                      size_t keylen,
+                                                      uint64_t min_version,
+                                                      uint64_t max_version,
+                                                      const char *proof,
+                                                      size_t prooflen,
+                                                      char **errptr);
 
 /**
  * New read options: latest state, no checksum verification, fill the

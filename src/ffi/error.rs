@@ -26,6 +26,11 @@ pub const AVCCDB_ERR_CLOSED: i32 = 6;
 pub const AVCCDB_ERR_BUSY: i32 = 7;
 /// A Rust panic was caught at the boundary; the message says where.
 pub const AVCCDB_ERR_INTERNAL: i32 = 8;
+/// A Merkle proof does not establish an answer against the root it was
+/// checked with: malformed bytes, or a proof of another key, version, query
+/// kind or state (`avccdb_verify_get_proof`,
+/// `avccdb_verify_history_proof`).
+pub const AVCCDB_ERR_INVALID_PROOF: i32 = 9;
 
 thread_local! {
     static LAST_ERROR_CODE: Cell<i32> = const { Cell::new(AVCCDB_OK) };
@@ -68,4 +73,31 @@ pub(crate) fn report_error(errptr: *mut *mut c_char, err: &Error) -> i32 {
 #[no_mangle]
 pub extern "C" fn avccdb_last_error_code() -> i32 {
     LAST_ERROR_CODE.with(Cell::get)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_match_the_error_kinds() {
+        let cases = [
+            (Error::corruption("x"), AVCCDB_ERR_CORRUPTION),
+            (Error::Io(std::io::Error::other("x")), AVCCDB_ERR_IO),
+            (Error::invalid_argument("x"), AVCCDB_ERR_INVALID_ARGUMENT),
+            (Error::NotFound("x".into()), AVCCDB_ERR_NOT_FOUND),
+            (Error::NotSupported("x".into()), AVCCDB_ERR_NOT_SUPPORTED),
+            (Error::Closed, AVCCDB_ERR_CLOSED),
+            (Error::Busy("x".into()), AVCCDB_ERR_BUSY),
+            (Error::InvalidProof("x".into()), AVCCDB_ERR_INVALID_PROOF),
+        ];
+        for (e, code) in cases {
+            assert_eq!(e.code(), code, "{e}");
+            let mut msg: *mut c_char = std::ptr::null_mut();
+            assert_eq!(report_error(&mut msg, &e), code);
+            assert_eq!(avccdb_last_error_code(), code);
+            // SAFETY: report_error stored a malloc'd message; freed once.
+            unsafe { libc::free(msg.cast()) };
+        }
+    }
 }

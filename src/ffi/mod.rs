@@ -28,11 +28,13 @@ pub mod error;
 pub mod filter;
 pub mod guard;
 pub mod handle;
+pub mod integrity;
 pub mod iterator;
 /// cbindgen:ignore
 pub mod leveldb;
 pub mod memory;
 pub mod options;
+pub mod proof;
 pub mod readoptions;
 pub mod snapshot;
 pub mod stats;

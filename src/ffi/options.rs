@@ -703,3 +703,27 @@ pub unsafe extern "C" fn avccdb_options_get_bloom_bits_per_key(
         to_int(opts.bloom_bits_per_key)
     })
 }
+
+/// Hash every record into its table's Merkle tree as the table is written
+/// (block roots and table root stored in the table and the manifest).
+/// Default: 1. With 0, roots are computed from the records the first time
+/// a root or proof needs them (one full read of each table): for
+/// write-heavy databases that rarely prove. Proofs and roots are the same
+/// either way.
+#[no_mangle]
+pub unsafe extern "C" fn avccdb_options_set_merkle_on_write(o: *mut avccdb_options_t, v: c_uchar) {
+    set(
+        o,
+        "avccdb_options_set_merkle_on_write",
+        Ok(v != 0),
+        |opts, v| opts.merkle_on_write = v,
+    )
+}
+
+/// Whether tables are hashed as they are written.
+#[no_mangle]
+pub unsafe extern "C" fn avccdb_options_get_merkle_on_write(o: *const avccdb_options_t) -> c_uchar {
+    get(o, "avccdb_options_get_merkle_on_write", 0, |opts| {
+        c_uchar::from(opts.merkle_on_write)
+    })
+}

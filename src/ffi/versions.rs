@@ -120,12 +120,14 @@ pub unsafe extern "C" fn avccdb_get_with_version(
 }
 
 /// The versions of one key, newest first, as returned by
-/// `avccdb_version_history`; freed by `avccdb_version_history_destroy`.
+/// `avccdb_version_history`, `avccdb_version_history_with_proof` and
+/// `avccdb_verify_history_proof`; freed by
+/// `avccdb_version_history_destroy`.
 ///
 /// Thread safety: immutable; shared freely between threads.
 #[derive(Debug)]
 pub struct avccdb_version_history_t {
-    entries: Vec<(u64, Vec<u8>)>,
+    pub(crate) entries: Vec<(u64, Vec<u8>)>,
 }
 
 /// Every live version of `key` in `[min_version, max_version]`, newest
