@@ -7,6 +7,19 @@
 //   std::optional<std::string> v = db.get("k");
 //   for (auto it = db.iterator(); it.valid(); it.next()) use(it.key(), it.value());
 //
+// Merkle proofs: a read can come with a proof against the database's
+// MasterRoot, which anyone holding only the root can check:
+//
+//   avccdb::Snapshot snap = db.snapshot();
+//   avccdb::Root root = db.master_root(snap);        // stable while snap lives
+//   avccdb::ReadOptions at;
+//   at.snapshot(&snap);
+//   avccdb::ProvenValue p = db.get_with_proof("k", AVCCDB_MAX_VERSION, at);
+//   // elsewhere, without the database:
+//   std::optional<avccdb::Versioned> v =
+//       avccdb::verify_get_proof(root, "k", AVCCDB_MAX_VERSION, p.proof);
+//   // throws avccdb::Error (is_invalid_proof()) if the proof is not valid
+//
 // Every object owns exactly one C handle and frees it in its destructor;
 // objects are movable, not copyable. A Snapshot or Iterator must not
 // outlive the Db it came from (the same rule as the C API). Errors from the
@@ -18,6 +31,7 @@
 #ifndef AVCCDB_HPP
 #define AVCCDB_HPP
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -26,6 +40,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <avccdb.h>
 
@@ -44,6 +59,10 @@ class Error : public std::runtime_error {
     return code_ == AVCCDB_ERR_INVALID_ARGUMENT;
   }
   bool is_busy() const noexcept { return code_ == AVCCDB_ERR_BUSY; }
+  // A Merkle proof that does not establish an answer against the root.
+  bool is_invalid_proof() const noexcept {
+    return code_ == AVCCDB_ERR_INVALID_PROOF;
+  }
 
  private:
   int code_;
@@ -96,6 +115,91 @@ T* require(T* p, const char* what) {
 
 }  // namespace detail
 
+// A MasterRoot: the SHA-256 digest that a proof is checked against.
+using Root = std::array<unsigned char, AVCCDB_ROOT_SIZE>;
+
+// A value with the version it was written at.
+struct Versioned {
+  std::string value;
+  uint64_t version = 0;
+};
+
+// Versions of one key, newest first: (version, value).
+using History = std::vector<std::pair<uint64_t, std::string>>;
+
+namespace detail {
+
+// Copies the versions out of a C history handle and frees it.
+inline History take_history(avccdb_version_history_t* h) {
+  Handle<avccdb_version_history_t, avccdb_version_history_destroy> owned(h);
+  History out;
+  size_t n = avccdb_version_history_count(h);
+  out.reserve(n);
+  for (size_t i = 0; i < n; i++) {
+    size_t len = 0;
+    const char* v = avccdb_version_history_value_at(h, i, &len);
+    out.emplace_back(avccdb_version_history_version_at(h, i), std::string(v, len));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// A value read with its proof (Db::get_with_proof): `value` is nullopt when
+// the key has no live value as of the version asked, and the proof then
+// proves that absence. `proof` holds the proof bytes, `root` the MasterRoot
+// of the state read (the snapshot's, when read through one).
+struct ProvenValue {
+  std::optional<Versioned> value;
+  Root root{};
+  std::string proof;
+};
+
+// A version history read with its proof that nothing is missing.
+struct ProvenHistory {
+  History versions;
+  Root root{};
+  std::string proof;
+};
+
+// What Db::check_integrity found; `problems` is empty when all is intact.
+struct IntegrityReport {
+  uint64_t tables = 0, blocks = 0, records = 0, bytes = 0;
+  std::vector<std::string> problems;
+  std::string text;  // counts on the first line, then one line per problem
+};
+
+// Checks a proof from Db::get_with_proof against `root`, without any
+// database: the proven answer (nullopt: proven absent), or avccdb::Error
+// with is_invalid_proof() when the proof does not establish one for this
+// key and version.
+inline std::optional<Versioned> verify_get_proof(const Root& root, std::string_view key,
+                                                 uint64_t version, std::string_view proof) {
+  detail::ErrorSlot err;
+  char* v = nullptr;
+  size_t len = 0;
+  uint64_t found = 0;
+  int rc = avccdb_verify_get_proof(root.data(), key.data(), key.size(), version,
+                                   proof.data(), proof.size(), &v, &len, &found, err.ptr());
+  err.check();
+  if (rc != AVCCDB_GET_FOUND) return std::nullopt;
+  return Versioned{detail::take_string(v, len), found};
+}
+
+// Checks a proof from Db::version_history_with_proof against `root`: every
+// live version of `key` in [min_version, max_version], newest first, or
+// avccdb::Error (is_invalid_proof()).
+inline History verify_history_proof(const Root& root, std::string_view key,
+                                    uint64_t min_version, uint64_t max_version,
+                                    std::string_view proof) {
+  detail::ErrorSlot err;
+  avccdb_version_history_t* h =
+      avccdb_verify_history_proof(root.data(), key.data(), key.size(), min_version,
+                                  max_version, proof.data(), proof.size(), err.ptr());
+  err.check();
+  return detail::take_history(detail::require(h, "avccdb_verify_history_proof"));
+}
+
 // How a database is opened (wraps avccdb_options_t). Setters chain.
 class Options {
  public:
@@ -126,6 +230,11 @@ class Options {
   }
   Options& compression(bool snappy) {
     avccdb_options_set_compression(h_.get(), snappy ? 1 : 0);
+    return *this;
+  }
+  // Hash tables as they are written (default) or when first proven.
+  Options& merkle_on_write(bool v) {
+    avccdb_options_set_merkle_on_write(h_.get(), v ? 1 : 0);
     return *this;
   }
   const avccdb_options_t* get() const noexcept { return h_.get(); }
@@ -318,6 +427,103 @@ class Db {
     err.check();
     if (rc != AVCCDB_GET_FOUND) return std::nullopt;
     return detail::take_string(v, len);
+  }
+
+  // Writes key = value at `version` (reads as of v see the highest
+  // version <= v).
+  void put(std::string_view key, uint64_t version, std::string_view value,
+           const WriteOptions& wo = WriteOptions()) {
+    detail::ErrorSlot err;
+    avccdb_put_with_version(h_.get(), wo.get(), key.data(), key.size(), version,
+                            value.data(), value.size(), err.ptr());
+    err.check();
+  }
+
+  // Deletes key as of `version`.
+  void del(std::string_view key, uint64_t version, const WriteOptions& wo = WriteOptions()) {
+    detail::ErrorSlot err;
+    avccdb_delete_with_version(h_.get(), wo.get(), key.data(), key.size(), version,
+                               err.ptr());
+    err.check();
+  }
+
+  // The MasterRoot of the state `ro` reads (the current state, or its
+  // snapshot's). The current root changes with writes and background
+  // compactions; a snapshot's stays put.
+  Root master_root(const ReadOptions& ro = ReadOptions()) const {
+    detail::ErrorSlot err;
+    Root root{};
+    avccdb_master_root(h_.get(), ro.get(), root.data(), err.ptr());
+    err.check();
+    return root;
+  }
+
+  // The MasterRoot of a snapshot's state.
+  Root master_root(const Snapshot& snap) const {
+    detail::ErrorSlot err;
+    Root root{};
+    avccdb_snapshot_master_root(h_.get(), snap.get(), root.data(), err.ptr());
+    err.check();
+    return root;
+  }
+
+  // The value of the highest live version <= `version` of key, with a
+  // proof (of the value, or of its absence) against the returned root.
+  ProvenValue get_with_proof(std::string_view key, uint64_t version = AVCCDB_MAX_VERSION,
+                             const ReadOptions& ro = ReadOptions()) const {
+    detail::ErrorSlot err;
+    ProvenValue out;
+    size_t len = 0, prooflen = 0;
+    uint64_t found = 0;
+    char* proof = nullptr;
+    char* v = avccdb_get_with_proof(h_.get(), ro.get(), key.data(), key.size(), version,
+                                    &len, &found, out.root.data(), &proof, &prooflen,
+                                    err.ptr());
+    err.check();
+    out.proof = detail::take_string(proof, prooflen);
+    if (v != nullptr) out.value = Versioned{detail::take_string(v, len), found};
+    return out;
+  }
+
+  // Every live version of key in [min_version, max_version], newest first,
+  // with a proof that none is missing.
+  ProvenHistory version_history_with_proof(std::string_view key, uint64_t min_version,
+                                           uint64_t max_version,
+                                           const ReadOptions& ro = ReadOptions()) const {
+    detail::ErrorSlot err;
+    ProvenHistory out;
+    size_t prooflen = 0;
+    char* proof = nullptr;
+    avccdb_version_history_t* h = avccdb_version_history_with_proof(
+        h_.get(), ro.get(), key.data(), key.size(), min_version, max_version,
+        out.root.data(), &proof, &prooflen, err.ptr());
+    err.check();
+    out.proof = detail::take_string(proof, prooflen);
+    out.versions = detail::take_history(h);
+    return out;
+  }
+
+  // Reads every table and recomputes its Merkle roots.
+  IntegrityReport check_integrity() const {
+    detail::ErrorSlot err;
+    avccdb_integrity_report_t* r = avccdb_check_integrity(h_.get(), err.ptr());
+    err.check();
+    detail::Handle<avccdb_integrity_report_t, avccdb_integrity_report_destroy> owned(
+        detail::require(r, "avccdb_check_integrity"));
+    IntegrityReport out;
+    out.tables = avccdb_integrity_report_tables(r);
+    out.blocks = avccdb_integrity_report_blocks(r);
+    out.records = avccdb_integrity_report_records(r);
+    out.bytes = avccdb_integrity_report_bytes(r);
+    for (size_t i = 0, n = avccdb_integrity_report_problem_count(r); i < n; i++) {
+      size_t len = 0;
+      const char* p = avccdb_integrity_report_problem_at(r, i, &len);
+      out.problems.emplace_back(p, len);
+    }
+    char* text = avccdb_integrity_report_text(r);
+    if (text != nullptr) out.text = text;
+    avccdb_free(text);
+    return out;
   }
 
   // An iterator positioned at the first key.

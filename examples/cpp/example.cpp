@@ -1,7 +1,10 @@
 // Uses avccdb.hpp the way an application would, and checks every result:
 // open/create, put/get/delete, an atomic batch, forward and backward
-// iteration, snapshot isolation, reopen (persistence), and errors as
-// exceptions. Usage: avccdb_cpp_example <database-directory>
+// iteration, snapshot isolation, reopen (persistence), errors as
+// exceptions, and Merkle proofs (roots, proven reads and histories checked
+// without the database, tampering detected, the integrity check; in a
+// second database beside the first).
+// Usage: avccdb_cpp_example <database-directory>
 // Exits non-zero on the first wrong result.
 #include <cstdio>
 #include <cstdlib>
@@ -37,6 +40,101 @@ struct Recorder {
   }
   void del(std::string_view k) { events.push_back("del " + std::string(k)); }
 };
+
+// Versioned writes, a snapshot and its root, proofs verified with only the
+// root, tampered and misdirected proofs rejected, the integrity check.
+void proofs(const std::string& path) {
+  try {
+    avccdb::Db::destroy(path);
+  } catch (const avccdb::Error&) {
+  }
+  {
+    avccdb::Db db(path, avccdb::Options()
+                            .create_if_missing(true)
+                            .write_buffer_size(64 << 10)
+                            .merkle_on_write(true));
+    for (int i = 0; i < 2000; i++) db.put(key_of(i), 1, "v1-" + std::string(40, 'p'));
+    db.put("acct", 10, "100");
+    db.put("acct", 20, "200");
+    db.del("acct", 25);
+    db.compact_range();
+    db.put("acct", 30, "300");
+
+    avccdb::Snapshot snap = db.snapshot();
+    const avccdb::Root root = db.master_root(snap);
+    avccdb::ReadOptions at;
+    at.snapshot(&snap);
+    EXPECT(db.master_root(at) == root);
+    db.del("acct", 40);  // after the snapshot: the current root moves
+    EXPECT(db.master_root() != root);
+    db.compact_range();
+    EXPECT(db.master_root(snap) == root);
+
+    // Proofs through the snapshot, checked with only the root.
+    avccdb::ProvenValue p = db.get_with_proof("acct", AVCCDB_MAX_VERSION, at);
+    EXPECT(p.root == root && !p.proof.empty());
+    EXPECT(p.value && p.value->value == "300" && p.value->version == 30);
+    auto v = avccdb::verify_get_proof(root, "acct", AVCCDB_MAX_VERSION, p.proof);
+    EXPECT(v && v->value == "300" && v->version == 30);
+
+    avccdb::ProvenValue older = db.get_with_proof("acct", 22, at);
+    v = avccdb::verify_get_proof(root, "acct", 22, older.proof);
+    EXPECT(v && v->value == "200" && v->version == 20);
+
+    avccdb::ProvenValue deleted = db.get_with_proof("acct", 27, at);
+    EXPECT(!deleted.value);
+    EXPECT(!avccdb::verify_get_proof(root, "acct", 27, deleted.proof));
+    avccdb::ProvenValue never = db.get_with_proof("nobody", AVCCDB_MAX_VERSION, at);
+    EXPECT(!never.value);
+    EXPECT(!avccdb::verify_get_proof(root, "nobody", AVCCDB_MAX_VERSION, never.proof));
+
+    // Tampered bytes, another key, another root: avccdb::Error.
+    auto rejected = [&](const avccdb::Root& r, const std::string& key, uint64_t version,
+                        const std::string& proof) {
+      try {
+        avccdb::verify_get_proof(r, key, version, proof);
+      } catch (const avccdb::Error& e) {
+        return e.is_invalid_proof();
+      }
+      return false;
+    };
+    std::string tampered = p.proof;
+    tampered[tampered.size() / 2] ^= 1;
+    EXPECT(rejected(root, "acct", AVCCDB_MAX_VERSION, tampered));
+    EXPECT(rejected(root, "acct", AVCCDB_MAX_VERSION, p.proof.substr(1)));
+    EXPECT(rejected(root, key_of(5), AVCCDB_MAX_VERSION, p.proof));
+    avccdb::Root other = root;
+    other[0] ^= 1;
+    EXPECT(rejected(other, "acct", AVCCDB_MAX_VERSION, p.proof));
+
+    // The current state: acct deleted as of 40, proven against its root.
+    avccdb::ProvenValue now = db.get_with_proof("acct");
+    EXPECT(!now.value && now.root != root);
+    EXPECT(!avccdb::verify_get_proof(now.root, "acct", AVCCDB_MAX_VERSION, now.proof));
+    EXPECT(rejected(root, "acct", AVCCDB_MAX_VERSION, now.proof));
+
+    // A history with its proof of completeness (25 is a deletion).
+    avccdb::ProvenHistory h =
+        db.version_history_with_proof("acct", 0, AVCCDB_MAX_VERSION, at);
+    const avccdb::History want = {{30, "300"}, {20, "200"}, {10, "100"}};
+    EXPECT(h.root == root && h.versions == want);
+    EXPECT(avccdb::verify_history_proof(root, "acct", 0, AVCCDB_MAX_VERSION, h.proof) == want);
+    bool threw = false;
+    try {
+      avccdb::verify_history_proof(root, "acct", 15, AVCCDB_MAX_VERSION, h.proof);
+    } catch (const avccdb::Error& e) {
+      threw = e.is_invalid_proof();
+    }
+    EXPECT(threw);
+
+    avccdb::IntegrityReport report = db.check_integrity();
+    EXPECT(report.tables > 0 && report.records >= 2000 && report.problems.empty());
+    EXPECT(report.text.rfind("tables ", 0) == 0);
+    std::printf("proofs: %zu-byte proof of acct@latest; integrity: %s", p.proof.size(),
+                report.text.c_str());
+  }
+  avccdb::Db::destroy(path);
+}
 
 }  // namespace
 
@@ -192,6 +290,7 @@ int main(int argc, char** argv) {
     }
     avccdb::Db::destroy(path);
     std::printf("%zu keys written, iterated, reopened\n", model.size());
+    proofs(path + "-proofs");
   } catch (const avccdb::Error& e) {
     std::fprintf(stderr, "unexpected avccdb::Error: %s (code %d)\n", e.what(), e.code());
     return 1;
