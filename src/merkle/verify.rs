@@ -41,22 +41,31 @@ fn invalid(msg: impl Into<String>) -> Error {
     Error::InvalidProof(msg.into())
 }
 
-/// Decodes `proof` and verifies it (see [`verify`]).
+/// Decodes `proof` and verifies it (see [`verify`]). A bad query is
+/// `InvalidArgument` whatever the bytes, as with [`verify`].
 pub fn verify_bytes(root: &Hash, query: &Query<'_>, proof: &[u8]) -> Result<Answer> {
+    check_query(query)?;
     verify(root, query, &Proof::decode(proof)?)
+}
+
+/// `InvalidArgument` for a query no proof can answer (a history range
+/// with min > max).
+fn check_query(query: &Query<'_>) -> Result<()> {
+    match *query {
+        Query::History { min, max, .. } if min > max => {
+            Err(Error::invalid_argument("history range with min > max"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Checks `proof` against `root` for `query` and returns the proven answer;
 /// `Error::InvalidProof` when it does not prove one.
 pub fn verify(root: &Hash, query: &Query<'_>, proof: &Proof) -> Result<Answer> {
+    check_query(query)?;
     let (key, lo, hi, kind) = match *query {
         Query::Get { key, version } => (key, 0, version, ProofKind::Get),
-        Query::History { key, min, max } => {
-            if min > max {
-                return Err(Error::invalid_argument("history range with min > max"));
-            }
-            (key, min, max, ProofKind::History)
-        }
+        Query::History { key, min, max } => (key, min, max, ProofKind::History),
     };
     if proof.kind != kind {
         return Err(invalid("the proof answers another kind of query"));
@@ -365,5 +374,33 @@ impl Target<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_range_is_an_argument_error_whatever_the_bytes() {
+        let q = Query::History {
+            key: b"k",
+            min: 5,
+            max: 2,
+        };
+        for bytes in [&b""[..], b"garbage", b"AVCP\x01\x02\x00\x00\x00\x00"] {
+            let e = verify_bytes(&[0; 32], &q, bytes).unwrap_err();
+            assert!(matches!(e, Error::InvalidArgument(_)), "{e}");
+        }
+        let e = verify_bytes(
+            &[0; 32],
+            &Query::Get {
+                key: b"k",
+                version: 1,
+            },
+            b"x",
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::InvalidProof(_)), "{e}");
     }
 }
