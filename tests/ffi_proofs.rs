@@ -477,9 +477,16 @@ fn a_proof_for_another_query_or_root_fails() {
     let dir = TempDir::new("ffi-proofs-other");
     let db = layered_db(&dir);
     let latest = AVCCDB_MAX_VERSION;
+    // Through a snapshot: background compactions would otherwise move the
+    // root between the reads below.
+    // SAFETY: a live database handle.
+    let snap = unsafe { avccdb_create_snapshot(db.db) };
+    let ro = avccdb_readoptions_create();
+    // SAFETY: live handles.
+    unsafe { avccdb_readoptions_set_snapshot(ro, snap) };
 
     // key 3: versions 1 and 5; key 7: version 1, deleted at 6; key 1: 1.
-    let k3 = get_with_proof(&db, db.ro, &key(3), latest);
+    let k3 = get_with_proof(&db, ro, &key(3), latest);
     assert_eq!(k3.value, Some((b"second-3".to_vec(), 5)));
     let root = k3.root;
     assert_eq!(verify_get(&root, &key(3), latest, &k3.proof), Ok(k3.value));
@@ -509,7 +516,7 @@ fn a_proof_for_another_query_or_root_fails() {
         verify_history(&root, &key(3), 0, latest, &k3.proof),
         Err(AVCCDB_ERR_INVALID_PROOF)
     );
-    let h = history_with_proof(&db, db.ro, &key(3), 0, latest);
+    let h = history_with_proof(&db, ro, &key(3), 0, latest);
     assert_eq!(
         h.versions,
         vec![
@@ -531,7 +538,7 @@ fn a_proof_for_another_query_or_root_fails() {
     );
 
     // Older version: found as version 1 at version 4.
-    let old = get_with_proof(&db, db.ro, &key(3), 4);
+    let old = get_with_proof(&db, ro, &key(3), 4);
     assert_eq!(old.value.as_ref().map(|v| v.1), Some(1));
     assert_eq!(verify_get(&root, &key(3), 4, &old.proof), Ok(old.value));
     assert_eq!(
@@ -540,7 +547,7 @@ fn a_proof_for_another_query_or_root_fails() {
     );
 
     // Deleted: absent now, found at version 5.
-    let del = get_with_proof(&db, db.ro, &key(7), latest);
+    let del = get_with_proof(&db, ro, &key(7), latest);
     assert_eq!(del.value, None);
     assert_eq!(verify_get(&root, &key(7), latest, &del.proof), Ok(None));
     assert_eq!(
@@ -552,7 +559,7 @@ fn a_proof_for_another_query_or_root_fails() {
         Err(AVCCDB_ERR_INVALID_PROOF)
     );
     // Never written.
-    let never = get_with_proof(&db, db.ro, b"key0003x", latest);
+    let never = get_with_proof(&db, ro, b"key0003x", latest);
     assert_eq!(never.value, None);
     assert_eq!(
         verify_get(&root, b"key0003x", latest, &never.proof),
@@ -562,6 +569,11 @@ fn a_proof_for_another_query_or_root_fails() {
         verify_get(&root, &key(3), latest, &never.proof),
         Err(AVCCDB_ERR_INVALID_PROOF)
     );
+    // SAFETY: live handles, released once.
+    unsafe {
+        avccdb_readoptions_destroy(ro);
+        avccdb_release_snapshot(db.db, snap);
+    }
 }
 
 /// Every single-byte change (two patterns) and every truncation of a proof
@@ -1127,5 +1139,97 @@ fn a_custom_comparator_is_not_supported() {
         );
         assert!(v.is_null() && proof.is_null());
         expect_err(&mut err, AVCCDB_ERR_NOT_SUPPORTED);
+    }
+}
+
+#[test]
+fn proofs_after_a_transaction_and_a_reopen() {
+    use avccdb::ffi::transaction::*;
+    let dir = TempDir::new("ffi-proofs-txn");
+    let mut m = Model::new();
+    {
+        let db = Db::open_with(&dir, small(true));
+        for i in 0..100 {
+            let v = format!("before-{i}").into_bytes();
+            put_v(&db, &key(i), 1, &v);
+            m.entry(key(i)).or_default().insert(1, Some(v));
+        }
+        // Readers take roots and proofs while a transaction writes tables
+        // and commits.
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) || n == 0 {
+                    let g = get_with_proof(&db, db.ro, &key(n % 150), AVCCDB_MAX_VERSION);
+                    let verified = verify_get(&g.root, &key(n % 150), AVCCDB_MAX_VERSION, &g.proof);
+                    assert_eq!(verified, Ok(g.value));
+                    n += 1;
+                }
+            });
+            let mut err = std::ptr::null_mut();
+            // SAFETY: a live database handle; the transaction is used by
+            // this thread only and destroyed once.
+            unsafe {
+                let t = avccdb_open_transaction(db.db, &mut err);
+                assert_eq!(take_err(&mut err), None);
+                for i in 50..150 {
+                    let k = key(i);
+                    let v = format!("txn-{i}-{}", "t".repeat(500)).into_bytes();
+                    avccdb_transaction_put_with_version(
+                        t,
+                        ptr(&k),
+                        k.len(),
+                        2,
+                        ptr(&v),
+                        v.len(),
+                        &mut err,
+                    );
+                    assert_eq!(take_err(&mut err), None);
+                    m.entry(k).or_default().insert(2, Some(v));
+                }
+                avccdb_transaction_commit(t, &mut err);
+                assert_eq!(take_err(&mut err), None);
+                avccdb_transaction_destroy(t);
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        for i in 0..155 {
+            let g = get_with_proof(&db, db.ro, &key(i), AVCCDB_MAX_VERSION);
+            let want = model_get(&m, &key(i), AVCCDB_MAX_VERSION);
+            assert_eq!(g.value, want);
+            assert_eq!(
+                verify_get(&g.root, &key(i), AVCCDB_MAX_VERSION, &g.proof),
+                Ok(want)
+            );
+        }
+    }
+    // Reopened: tables from the manifest, the memdb from the journal.
+    let db = Db::open_with(&dir, small(true));
+    for i in 0..155 {
+        let g = get_with_proof(&db, db.ro, &key(i), AVCCDB_MAX_VERSION);
+        let want = model_get(&m, &key(i), AVCCDB_MAX_VERSION);
+        assert_eq!(g.value, want);
+        assert_eq!(
+            verify_get(&g.root, &key(i), AVCCDB_MAX_VERSION, &g.proof),
+            Ok(want)
+        );
+        let h = history_with_proof(&db, db.ro, &key(i), 0, AVCCDB_MAX_VERSION);
+        assert_eq!(
+            h.versions,
+            model_history(&m, &key(i), 0, AVCCDB_MAX_VERSION)
+        );
+        assert_eq!(
+            verify_history(&h.root, &key(i), 0, AVCCDB_MAX_VERSION, &h.proof),
+            Ok(h.versions)
+        );
+    }
+    let mut err = std::ptr::null_mut();
+    // SAFETY: a live handle; the report is destroyed once.
+    unsafe {
+        let r = avccdb_check_integrity(db.db, &mut err);
+        assert_eq!(take_err(&mut err), None);
+        assert_eq!(avccdb_integrity_report_problem_count(r), 0);
+        avccdb_integrity_report_destroy(r);
     }
 }
