@@ -64,10 +64,5 @@ avccdb_add_python_vector_test(NAME proof_python_synthetic
   CARGO_EXAMPLE proof_vectors_synthetic
   MUTATE 5)
 
-# Hook for vectors from the real engine (databases written, read and
-# proven by avccdb itself), once an example writes them, e.g.:
-#   avccdb_add_python_vector_test(NAME proof_python_engine
-#     VECTOR_FILE "${CMAKE_BINARY_DIR}/proof-vectors/engine.jsonl"
-#     CARGO_EXAMPLE proof_vectors_engine
-#     GENERATOR_ARGS "${CMAKE_BINARY_DIR}/proof-vectors/engine-db")
-# (called as `proof_vectors_engine <engine-db dir> <engine.jsonl>`).
+# Vectors from the real engine (c-tests/proof_vectors.c) are registered in
+# c-tests/CMakeLists.txt, where the generator target is defined.
