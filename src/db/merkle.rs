@@ -10,7 +10,7 @@ use std::sync::{Arc, Weak};
 use crate::db::core::DbInner;
 use crate::error::{Error, Result};
 use crate::key::{extract_user_key, Comparator};
-use crate::memdb::MemDb;
+use crate::memdb::{MemDb, MemView};
 use crate::merkle::hash::{commit_hash, layer_entry_hash, table_entry_hash, CommitTag, Hash};
 use crate::merkle::tree::Levels;
 use crate::merkle::LayerKind;
@@ -27,7 +27,8 @@ pub(crate) struct Layout {
 
 /// What a layer is made of.
 pub(crate) enum LayerSource {
-    /// `layout.mems[i]` at the layout's sequence.
+    /// `layout.mems[i]` at the layout's sequence (its tree is
+    /// `MerkleState::mem_views[i]`).
     Mem(usize),
     /// The tables of a level-0 table layer (one) or a level (key order),
     /// with the tree over their table entries.
@@ -49,6 +50,11 @@ pub(crate) struct Layer {
 /// The layers of one layout and the MasterRoot over them.
 pub(crate) struct MerkleState {
     pub layout: Layout,
+    /// The tree of each of `layout.mems` at the layout's sequence. Proofs
+    /// use these, not `MemDb::merkle_view`: a memdb keeps only its newest
+    /// tree, so asking it for an older sequence (a snapshot's, once newer
+    /// writes were proven) would rebuild the whole tree for every proof.
+    pub mem_views: Vec<MemView>,
     pub layers: Vec<Arc<Layer>>,
     pub root: Hash,
 }
@@ -132,6 +138,11 @@ impl DbInner {
         let mut cached = self.merkle_current.lock();
         if let Some(c) = cached.as_ref().filter(|c| c.matches(&layout)) {
             return Ok(Arc::new(MerkleState {
+                mem_views: layout
+                    .mems
+                    .iter()
+                    .map(|m| m.merkle_view(layout.sequence))
+                    .collect(),
                 layout,
                 layers: c.layers.clone(),
                 root: c.root,
@@ -172,8 +183,12 @@ impl DbInner {
         same_version_layers: Option<&[Arc<Layer>]>,
     ) -> Result<MerkleState> {
         let mut layers = Vec::new();
-        for (i, mem) in layout.mems.iter().enumerate() {
-            let view = mem.merkle_view(layout.sequence);
+        let mem_views: Vec<MemView> = layout
+            .mems
+            .iter()
+            .map(|m| m.merkle_view(layout.sequence))
+            .collect();
+        for (i, view) in mem_views.iter().enumerate() {
             if view.is_empty() {
                 continue;
             }
@@ -217,6 +232,7 @@ impl DbInner {
         let root = commit_hash(CommitTag::Master, tree.len() as u64, &tree.root());
         Ok(MerkleState {
             layout,
+            mem_views,
             layers,
             root,
         })

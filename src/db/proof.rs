@@ -171,7 +171,7 @@ impl DbInner {
     ) -> Result<(LayerBody, Vec<Record>)> {
         match &layer.source {
             LayerSource::Mem(i) => {
-                let view = state.layout.mems[*i].merkle_view(state.layout.sequence);
+                let view = &state.mem_views[*i];
                 let n = view.len();
                 let start = view.locate(&b.seek_target());
                 let span = span_positions(

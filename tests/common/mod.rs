@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use avccdb::{Options, ReadOptions, WriteOptions};
 
+pub mod proofs;
+
 /// A fresh directory under the system temp dir, removed when dropped.
 pub struct TempDir(PathBuf);
 
