@@ -141,7 +141,7 @@ impl DbInner {
                 mem_views: layout
                     .mems
                     .iter()
-                    .map(|m| m.merkle_view(layout.sequence))
+                    .map(|m| self.mem_view(m, layout.sequence))
                     .collect(),
                 layout,
                 layers: c.layers.clone(),
@@ -162,6 +162,15 @@ impl DbInner {
             root: state.root,
         });
         Ok(Arc::new(state))
+    }
+
+    /// `mem`'s tree at `sequence`, counting the records hashed for it.
+    fn mem_view(&self, mem: &Arc<MemDb>, sequence: u64) -> MemView {
+        let before = mem.merkle_leaves_hashed();
+        let view = mem.merkle_view(sequence);
+        let hashed = mem.merkle_leaves_hashed().saturating_sub(before);
+        crate::db::stats::Counters::add(&self.counters.merkle_leaves_hashed, hashed);
+        view
     }
 
     fn check_bytewise(&self) -> Result<()> {
@@ -186,7 +195,7 @@ impl DbInner {
         let mem_views: Vec<MemView> = layout
             .mems
             .iter()
-            .map(|m| m.merkle_view(layout.sequence))
+            .map(|m| self.mem_view(m, layout.sequence))
             .collect();
         for (i, view) in mem_views.iter().enumerate() {
             if view.is_empty() {

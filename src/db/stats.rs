@@ -59,6 +59,9 @@ pub struct Stats {
     pub seek_compactions: u64,
     /// Compactions that moved a table down without rewriting it.
     pub trivial_moves: u64,
+    /// Records hashed into memdb Merkle trees (roots and proofs; a tree
+    /// rebuilt for a later sequence reuses the leaves it had).
+    pub merkle_leaves_hashed: u64,
 }
 
 #[derive(Default)]
@@ -89,6 +92,7 @@ pub(crate) struct Counters {
     pub non_level0_compactions: AtomicU64,
     pub seek_compactions: AtomicU64,
     pub trivial_moves: AtomicU64,
+    pub merkle_leaves_hashed: AtomicU64,
 }
 
 impl Counters {
@@ -121,6 +125,7 @@ impl Counters {
         stats.non_level0_compactions = self.non_level0_compactions.load(Relaxed);
         stats.seek_compactions = self.seek_compactions.load(Relaxed);
         stats.trivial_moves = self.trivial_moves.load(Relaxed);
+        stats.merkle_leaves_hashed = self.merkle_leaves_hashed.load(Relaxed);
         for (level, out) in stats.levels.iter_mut().enumerate() {
             let c = &self.levels[level];
             out.read = c.read.load(Relaxed);
@@ -136,7 +141,7 @@ fn micros(d: Duration) -> u64 {
 
 /// The database-wide counters `Stats::counter` answers, by name.
 type Getter<T> = fn(&T) -> u64;
-const COUNTERS: [(&str, Getter<Stats>); 16] = [
+const COUNTERS: [(&str, Getter<Stats>); 17] = [
     ("write_delay_count", |s| s.write_delay_count),
     ("write_delay_duration_us", |s| {
         micros(s.write_delay_duration)
@@ -155,6 +160,7 @@ const COUNTERS: [(&str, Getter<Stats>); 16] = [
     ("non_level0_compactions", |s| s.non_level0_compactions),
     ("seek_compactions", |s| s.seek_compactions),
     ("trivial_moves", |s| s.trivial_moves),
+    ("merkle_leaves_hashed", |s| s.merkle_leaves_hashed),
 ];
 
 /// The per-level counters, answered as `level<N>.<name>`.

@@ -90,12 +90,25 @@ impl MemDb {
             nodes.push(n);
             leaves.push(leaf);
         }
+        self.leaves_hashed.fetch_add(
+            (nodes.len() - reused) as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         MemTree {
             sequence,
             nodes,
             leaves: Levels::build(leaves),
             max_version,
         }
+    }
+}
+
+impl MemDb {
+    /// Records hashed by this memdb's Merkle tree builds so far (a rebuild
+    /// hashes only the records its previous tree did not have).
+    pub fn merkle_leaves_hashed(&self) -> u64 {
+        self.leaves_hashed
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

@@ -36,6 +36,8 @@ pub struct MemDb {
     capacity: usize,
     /// The newest Merkle tree built (see `merkle.rs`).
     merkle: Mutex<Option<Arc<merkle::MemTree>>>,
+    /// Records hashed by Merkle tree builds so far.
+    leaves_hashed: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for MemDb {
@@ -56,6 +58,7 @@ impl MemDb {
             list: SkipList::new(cmp),
             capacity,
             merkle: Mutex::new(None),
+            leaves_hashed: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
