@@ -196,7 +196,9 @@ var ErrClosed = errors.New("avccdb: used after close")
 // ErrInvalidProof matches (with errors.Is) the *Error returned by
 // VerifyGetProof and VerifyHistoryProof when a proof does not establish an
 // answer for the query against the root: garbage or truncated bytes, a
-// changed byte, a proof of another key, version, kind of query or state.
+// changed byte, a proof of another kind of query or state, or of another
+// key or version whose answer it does not also establish (a proof that a
+// key is absent also proves absent the keys between the same neighbours).
 var ErrInvalidProof = errors.New("avccdb: invalid proof")
 
 // takeError converts a message stored through errptr, and the code read

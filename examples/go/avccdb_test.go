@@ -567,6 +567,20 @@ func TestTamperedProofsRejected(t *testing.T) {
 	invalid("history proof for another key", verifyHistory(root, []byte("empty"), h.Proof))
 	_, err = VerifyHistoryProof(root, key, 15, LatestVersion, h.Proof)
 	invalid("history proof for another range", err)
+	// A proof checked for another query either fails or gives that query's
+	// true answer: the absence of "never" also proves "nevermore" absent
+	// (nothing lies between their neighbours), and acct@29 holds at 25.
+	never, err := snap.GetWithProof([]byte("never"), LatestVersion)
+	if err != nil || never.Found {
+		t.Fatalf("GetWithProof(never) = %+v, %v", never, err)
+	}
+	if v, found, _, err := VerifyGetProof(root, []byte("nevermore"), LatestVersion, never.Proof); err != nil || found || v != nil {
+		t.Fatalf("absence proof of never for nevermore: %q, %v, %v; want proven absent", v, found, err)
+	}
+	if v, found, at, err := VerifyGetProof(root, key, 25, p.Proof); err != nil || !found || string(v) != "a20" || at != 20 {
+		t.Fatalf("acct@29 proof at 25: %q, %v, %d, %v; want a20 at 20", v, found, at, err)
+	}
+	invalid("absence proof for a key that exists", verifyGet(root, []byte("f00000"), LatestVersion, never.Proof))
 	other := root
 	other[RootSize-1] ^= 1
 	invalid("get proof against another root", verifyGet(other, key, 29, p.Proof))

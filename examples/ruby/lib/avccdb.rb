@@ -159,8 +159,10 @@ module Avccdb
 
   # A Merkle proof that does not establish an answer for the query against
   # the root (Avccdb.verify_get_proof, Avccdb.verify_history_proof):
-  # garbage or truncated bytes, a changed byte, a proof of another key,
-  # version, kind of query or state. #code is Error::INVALID_PROOF.
+  # garbage or truncated bytes, a changed byte, a proof of another kind of
+  # query or state, or of another key or version whose answer it does not
+  # also establish (a proof that a key is absent also proves absent the keys
+  # between the same neighbours). #code is Error::INVALID_PROOF.
   class InvalidProofError < Error; end
 
   # Raised when a closed DB or a released Snapshot is used.

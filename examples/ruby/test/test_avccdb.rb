@@ -326,6 +326,17 @@ class TestAvccdb < Minitest::Test
         assert_invalid_proof("get proof as a history proof") { hist.call(p.proof) }
         assert_invalid_proof("history, another key") { hist.call(h.proof, key: "empty") }
         assert_invalid_proof("history, another range") { hist.call(h.proof, min: 15) }
+        # A proof checked for another query either fails or gives that
+        # query's true answer: the absence of "never" also proves "nevermore"
+        # absent (nothing lies between their neighbours), and acct@29 holds
+        # at 25.
+        never = db.get_with_proof("never", snapshot: snap)
+        assert_nil never.value
+        assert_nil get.call(never.proof, key: "nevermore", version: LATEST)
+        assert_equal Avccdb::Versioned.new("a20", 20), get.call(p.proof, version: 25)
+        assert_invalid_proof("absence proof for a key that exists") do
+          get.call(never.proof, key: "f00000", version: LATEST)
+        end
         other = root.dup
         other.setbyte(31, other.getbyte(31) ^ 1)
         assert_invalid_proof("another root") { get.call(p.proof, r: other) }
