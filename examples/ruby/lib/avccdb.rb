@@ -9,10 +9,22 @@
 #     db.each { |k, v| ... } # ascending key order
 #   end
 #
+# Merkle proofs: a read can come with a proof against the MasterRoot (a
+# 32-byte binary String) of the state read, which anyone holding only the
+# root checks without the database:
+#
+#   db.snapshot do |snap|
+#     root = db.master_root(snapshot: snap)   # stable while snap lives
+#     r = db.get_with_proof("k", snapshot: snap)
+#     # elsewhere, with root, key and r.proof only:
+#     Avccdb.verify_get_proof(root, "k", r.proof)  # => Versioned or nil (absent);
+#   end                                            # raises InvalidProofError
+#
 # The library is found by the loader (`libavccdb.so.0`), or taken from
 # ENV["AVCCDB_LIBRARY"] (a path) when set. Keys and values are byte strings
 # (returned as ASCII-8BIT). Errors raise Avccdb::Error, whose #code is the
-# AVCCDB_ERR_* number. A DB may be used from several threads; iterators and
+# AVCCDB_ERR_* number (Avccdb::InvalidProofError, a subclass, for proofs
+# that do not hold). A DB may be used from several threads; iterators and
 # batches by one thread at a time.
 require "ffi"
 
@@ -32,6 +44,7 @@ module Avccdb
     attach_function :avccdb_options_set_create_if_missing, %i[pointer uchar], :void
     attach_function :avccdb_options_set_error_if_exists, %i[pointer uchar], :void
     attach_function :avccdb_options_set_write_buffer_size, %i[pointer size_t], :void
+    attach_function :avccdb_options_set_merkle_on_write, %i[pointer uchar], :void
     attach_function :avccdb_readoptions_create, [], :pointer
     attach_function :avccdb_readoptions_destroy, [:pointer], :void
     attach_function :avccdb_readoptions_set_snapshot, %i[pointer pointer], :void
@@ -47,6 +60,11 @@ module Avccdb
                     blocking: true
     attach_function :avccdb_delete, %i[pointer pointer buffer_in size_t pointer], :void,
                     blocking: true
+    attach_function :avccdb_put_with_version,
+                    %i[pointer pointer buffer_in size_t uint64 buffer_in size_t pointer], :void,
+                    blocking: true
+    attach_function :avccdb_delete_with_version,
+                    %i[pointer pointer buffer_in size_t uint64 pointer], :void, blocking: true
     attach_function :avccdb_write, %i[pointer pointer pointer pointer], :void, blocking: true
     attach_function :avccdb_get,
                     %i[pointer pointer buffer_in size_t pointer pointer], :pointer,
@@ -72,7 +90,46 @@ module Avccdb
     attach_function :avccdb_iter_key, %i[pointer pointer], :pointer
     attach_function :avccdb_iter_value, %i[pointer pointer], :pointer
     attach_function :avccdb_iter_get_error, %i[pointer pointer], :void
+
+    attach_function :avccdb_version_history_count, [:pointer], :size_t
+    attach_function :avccdb_version_history_version_at, %i[pointer size_t], :uint64
+    attach_function :avccdb_version_history_value_at, %i[pointer size_t pointer], :pointer
+    attach_function :avccdb_version_history_destroy, [:pointer], :void
+
+    attach_function :avccdb_master_root, %i[pointer pointer pointer pointer], :void,
+                    blocking: true
+    attach_function :avccdb_snapshot_master_root, %i[pointer pointer pointer pointer], :void,
+                    blocking: true
+    attach_function :avccdb_get_with_proof,
+                    %i[pointer pointer buffer_in size_t uint64 pointer pointer pointer pointer
+                       pointer pointer], :pointer, blocking: true
+    attach_function :avccdb_version_history_with_proof,
+                    %i[pointer pointer buffer_in size_t uint64 uint64 pointer pointer pointer
+                       pointer], :pointer, blocking: true
+    attach_function :avccdb_verify_get_proof,
+                    %i[buffer_in buffer_in size_t uint64 buffer_in size_t pointer pointer pointer
+                       pointer], :int, blocking: true
+    attach_function :avccdb_verify_history_proof,
+                    %i[buffer_in buffer_in size_t uint64 uint64 buffer_in size_t pointer], :pointer,
+                    blocking: true
+    attach_function :avccdb_check_integrity, %i[pointer pointer], :pointer, blocking: true
+    attach_function :avccdb_integrity_report_tables, [:pointer], :uint64
+    attach_function :avccdb_integrity_report_blocks, [:pointer], :uint64
+    attach_function :avccdb_integrity_report_records, [:pointer], :uint64
+    attach_function :avccdb_integrity_report_bytes, [:pointer], :uint64
+    attach_function :avccdb_integrity_report_problem_count, [:pointer], :size_t
+    attach_function :avccdb_integrity_report_problem_at, %i[pointer size_t pointer], :pointer
+    attach_function :avccdb_integrity_report_text, [:pointer], :pointer
+    attach_function :avccdb_integrity_report_destroy, [:pointer], :void
   end
+
+  # Size in bytes of a MasterRoot (AVCCDB_ROOT_SIZE).
+  ROOT_SIZE = 32
+  # As a read version: the newest version of a key (AVCCDB_MAX_VERSION);
+  # as a history bound: the highest version.
+  LATEST = 0xFFFF_FFFF_FFFF_FFFF
+  # AVCCDB_GET_FOUND, as returned by avccdb_verify_get_proof.
+  GET_FOUND = 1
 
   # A failure reported by libavccdb; #code is the AVCCDB_ERR_* number.
   class Error < StandardError
@@ -84,6 +141,7 @@ module Avccdb
     CLOSED = 6
     BUSY = 7
     INTERNAL = 8
+    INVALID_PROOF = 9
 
     attr_reader :code
 
@@ -91,9 +149,23 @@ module Avccdb
       super(message)
       @code = code
     end
+
+    # The exception for a failure with this code: InvalidProofError for
+    # INVALID_PROOF, Error otherwise.
+    def self.for_code(message, code)
+      (code == INVALID_PROOF ? InvalidProofError : Error).new(message, code)
+    end
   end
 
-  # Raised when a closed DB is used.
+  # A Merkle proof that does not establish an answer for the query against
+  # the root (Avccdb.verify_get_proof, Avccdb.verify_history_proof):
+  # garbage or truncated bytes, a changed byte, a proof of another kind of
+  # query or state, or of another key or version whose answer it does not
+  # also establish (a proof that a key is absent also proves absent the keys
+  # between the same neighbours). #code is Error::INVALID_PROOF.
+  class InvalidProofError < Error; end
+
+  # Raised when a closed DB or a released Snapshot is used.
   class ClosedError < StandardError; end
 
   # Calls the block with a char** for errptr and raises if it was set.
@@ -107,10 +179,116 @@ module Avccdb
       code = C.avccdb_last_error_code
       text = msg.read_string
       C.avccdb_free(msg)
-      raise Error.new(text, code.zero? ? Error::INTERNAL : code)
+      raise Error.for_code(text, code.zero? ? Error::INTERNAL : code)
     end
     result
   end
+
+  # A value with the version it was written at (Avccdb.verify_get_proof).
+  Versioned = Struct.new(:value, :version)
+
+  # A read with its proof (DB#get_with_proof). value: the value of the
+  # highest live version <= the version asked (binary String), or nil when
+  # the key has none (never written, or deleted as of that version; the
+  # proof then proves the absence); version: the version found (nil when
+  # absent); proof: the proof bytes; root: the MasterRoot of the state read,
+  # which the proof verifies against. All Strings are binary.
+  ProvenValue = Struct.new(:value, :version, :proof, :root) do
+    def found?
+      !value.nil?
+    end
+  end
+
+  # A version history with its proof that no version is missing
+  # (DB#version_history_with_proof): versions is an Array of
+  # [version, value] pairs, newest first (empty when there is none).
+  ProvenHistory = Struct.new(:versions, :proof, :root)
+
+  # What DB#check_integrity found: counts of what was checked, problems
+  # (one String per problem, naming the table; empty when intact) and the
+  # library's text rendering of it all.
+  IntegrityReport = Struct.new(:tables, :blocks, :records, :bytes, :problems, :text) do
+    def ok?
+      problems.empty?
+    end
+  end
+
+  # Checks a proof from DB#get_with_proof against root (the 32-byte binary
+  # MasterRoot) for key as of version (nil: the newest) without any
+  # database. Returns the proven Versioned value, or nil when the proof
+  # proves that the key has no live value; raises InvalidProofError when
+  # the proof does not hold (any bytes may be passed).
+  def self.verify_get_proof(root, key, proof, version: nil)
+    root = Buffers.check_root(root)
+    key = key.b
+    proof = proof.b
+    val = FFI::MemoryPointer.new(:pointer)
+    vallen = FFI::MemoryPointer.new(:size_t)
+    found = FFI::MemoryPointer.new(:uint64)
+    rc = check do |err|
+      C.avccdb_verify_get_proof(root, key, key.bytesize, version || LATEST, proof,
+                                proof.bytesize, val, vallen, found, err)
+    end
+    return nil unless rc == GET_FOUND
+
+    Versioned.new(Buffers.take_bytes(val.read_pointer, vallen.read(:size_t)), found.read(:uint64))
+  end
+
+  # Checks a proof from DB#version_history_with_proof against root for key
+  # and [min, max]; returns the proven history (Array of [version, value],
+  # newest first, possibly empty) or raises InvalidProofError. min > max
+  # raises Error (INVALID_ARGUMENT).
+  def self.verify_history_proof(root, key, proof, min: 0, max: LATEST)
+    root = Buffers.check_root(root)
+    key = key.b
+    proof = proof.b
+    h = check do |err|
+      C.avccdb_verify_history_proof(root, key, key.bytesize, min, max, proof, proof.bytesize,
+                                    err)
+    end
+    Buffers.take_history(h)
+  end
+
+  # Conversions between Ruby Strings and library memory (not part of the API).
+  module Buffers
+    module_function
+
+    # A root as a binary String of ROOT_SIZE bytes (the C side reads that
+    # many), or ArgumentError.
+    def check_root(root)
+      root = String(root).b
+      return root if root.bytesize == ROOT_SIZE
+
+      raise ArgumentError, "a root is #{ROOT_SIZE} bytes, not #{root.bytesize}"
+    end
+
+    # Copies an owned buffer of the library into a binary String and frees it.
+    def take_bytes(ptr, len)
+      len.zero? ? "".b : ptr.read_bytes(len)
+    ensure
+      C.avccdb_free(ptr)
+    end
+
+    # Copies an owned NUL-terminated text into a String and frees it.
+    def take_text(ptr)
+      ptr.null? ? "" : ptr.read_string
+    ensure
+      C.avccdb_free(ptr)
+    end
+
+    # Copies a history handle into [[version, value], ...] and frees it.
+    def take_history(h)
+      len = FFI::MemoryPointer.new(:size_t)
+      Array.new(C.avccdb_version_history_count(h)) do |i|
+        v = C.avccdb_version_history_value_at(h, i, len)
+        n = len.read(:size_t)
+        [C.avccdb_version_history_version_at(h, i), n.zero? ? "".b : v.read_bytes(n)]
+      end
+    ensure
+      C.avccdb_version_history_destroy(h)
+    end
+  end
+  private_constant :Buffers
 
   def self.version
     "#{C.avccdb_major_version}.#{C.avccdb_minor_version}"
@@ -145,15 +323,31 @@ module Avccdb
     end
   end
 
-  # A consistent read view; pass it as `snapshot:` to DB#get and DB#each.
+  # A consistent read view; pass it as `snapshot:` to DB#get, DB#each and
+  # the proof calls. Using it after #release raises ClosedError.
   class Snapshot
-    attr_reader :readoptions
-
     def initialize(db_ptr)
       @db = db_ptr
       @ptr = C.avccdb_create_snapshot(db_ptr)
       @readoptions = C.avccdb_readoptions_create
       C.avccdb_readoptions_set_snapshot(@readoptions, @ptr)
+    end
+
+    def released?
+      @ptr.nil?
+    end
+
+    # The read options naming this snapshot.
+    def readoptions
+      raise ClosedError, "snapshot is released" if @ptr.nil?
+
+      @readoptions
+    end
+
+    def to_ptr
+      raise ClosedError, "snapshot is released" if @ptr.nil?
+
+      @ptr
     end
 
     def release
@@ -170,10 +364,13 @@ module Avccdb
     include Enumerable
 
     # Opens the database at path; with a block, yields it and closes it.
+    # merkle_on_write: false defers hashing each table into its Merkle tree
+    # until a root or proof first needs it (nil keeps the library's default,
+    # true: hash tables as they are written); roots and proofs are the same.
     def self.open(path, create_if_missing: false, error_if_exists: false,
-                  write_buffer_size: nil)
+                  write_buffer_size: nil, merkle_on_write: nil)
       db = new(path, create_if_missing: create_if_missing, error_if_exists: error_if_exists,
-                     write_buffer_size: write_buffer_size)
+                     write_buffer_size: write_buffer_size, merkle_on_write: merkle_on_write)
       return db unless block_given?
 
       begin
@@ -191,11 +388,15 @@ module Avccdb
       C.avccdb_options_destroy(opts)
     end
 
-    def initialize(path, create_if_missing:, error_if_exists:, write_buffer_size:)
+    def initialize(path, create_if_missing:, error_if_exists:, write_buffer_size:,
+                   merkle_on_write: nil)
       opts = C.avccdb_options_create
       C.avccdb_options_set_create_if_missing(opts, create_if_missing ? 1 : 0)
       C.avccdb_options_set_error_if_exists(opts, error_if_exists ? 1 : 0)
       C.avccdb_options_set_write_buffer_size(opts, write_buffer_size) if write_buffer_size
+      unless merkle_on_write.nil?
+        C.avccdb_options_set_merkle_on_write(opts, merkle_on_write ? 1 : 0)
+      end
       @ptr = Avccdb.check { |err| C.avccdb_open(opts, path, err) }
       @ro = C.avccdb_readoptions_create
       @wo = C.avccdb_writeoptions_create
@@ -219,19 +420,35 @@ module Avccdb
       @ptr = nil
     end
 
-    def put(key, value, sync: false)
+    # Stores value under key; with version: at that version (versions of a
+    # key are independent records; a read as of version v sees the highest
+    # version <= v; without version the record is version 0).
+    def put(key, value, sync: false, version: nil)
       key = key.b
       value = value.b
       Avccdb.check do |err|
-        C.avccdb_put(live, wo(sync), key, key.bytesize, value, value.bytesize, err)
+        if version
+          C.avccdb_put_with_version(live, wo(sync), key, key.bytesize, version, value,
+                                    value.bytesize, err)
+        else
+          C.avccdb_put(live, wo(sync), key, key.bytesize, value, value.bytesize, err)
+        end
       end
       nil
     end
     alias []= put
 
-    def delete(key, sync: false)
+    # Deletes key; with version: as of that version (reads as of versions
+    # >= it find nothing until a higher version is written).
+    def delete(key, sync: false, version: nil)
       key = key.b
-      Avccdb.check { |err| C.avccdb_delete(live, wo(sync), key, key.bytesize, err) }
+      Avccdb.check do |err|
+        if version
+          C.avccdb_delete_with_version(live, wo(sync), key, key.bytesize, version, err)
+        else
+          C.avccdb_delete(live, wo(sync), key, key.bytesize, err)
+        end
+      end
       nil
     end
 
@@ -244,7 +461,7 @@ module Avccdb
     def get(key, snapshot: nil)
       key = key.b
       len = FFI::MemoryPointer.new(:size_t)
-      ro = snapshot ? snapshot.readoptions : @ro
+      ro = read_options(snapshot)
       v = Avccdb.check { |err| C.avccdb_get(live, ro, key, key.bytesize, len, err) }
       return nil if v.null?
 
@@ -284,7 +501,7 @@ module Avccdb
     def each(from: nil, reverse: false, snapshot: nil)
       return enum_for(:each, from: from, reverse: reverse, snapshot: snapshot) unless block_given?
 
-      it = C.avccdb_create_iterator(live, snapshot ? snapshot.readoptions : @ro)
+      it = C.avccdb_create_iterator(live, read_options(snapshot))
       begin
         if from
           from = from.b
@@ -308,7 +525,93 @@ module Avccdb
       self
     end
 
+    # The MasterRoot (a ROOT_SIZE-byte binary String) of the current state,
+    # or of the snapshot's. The current root moves with every write and with
+    # background flushes and compactions (which change no answer); a
+    # snapshot's stays the same while it lives, and so do the proofs read
+    # through it. root.unpack1("H*") gives the hex form.
+    def master_root(snapshot: nil)
+      root = FFI::MemoryPointer.new(:uchar, ROOT_SIZE)
+      Avccdb.check do |err|
+        if snapshot
+          C.avccdb_snapshot_master_root(live, snapshot.to_ptr, root, err)
+        else
+          C.avccdb_master_root(live, @ro, root, err)
+        end
+      end
+      root.read_bytes(ROOT_SIZE)
+    end
+
+    # The value of the highest live version <= version (nil: the newest) of
+    # key, from the current state or the snapshot's, with a proof of the
+    # answer (found or absent) against the state's root: a ProvenValue.
+    # Absence is an answer (value nil), not an error.
+    def get_with_proof(key, version: nil, snapshot: nil)
+      key = key.b
+      vallen = FFI::MemoryPointer.new(:size_t)
+      found = FFI::MemoryPointer.new(:uint64)
+      root = FFI::MemoryPointer.new(:uchar, ROOT_SIZE)
+      proof = FFI::MemoryPointer.new(:pointer)
+      prooflen = FFI::MemoryPointer.new(:size_t)
+      ro = read_options(snapshot)
+      v = Avccdb.check do |err|
+        C.avccdb_get_with_proof(live, ro, key, key.bytesize, version || LATEST, vallen, found,
+                                root, proof, prooflen, err)
+      end
+      begin
+        value = v.null? ? nil : Buffers.take_bytes(v, vallen.read(:size_t))
+      ensure
+        proof_bytes = Buffers.take_bytes(proof.read_pointer, prooflen.read(:size_t))
+      end
+      ProvenValue.new(value, value && found.read(:uint64), proof_bytes, root.read_bytes(ROOT_SIZE))
+    end
+
+    # Every live version of key in [min, max], newest first, from the
+    # current state or the snapshot's, with a proof that none is missing:
+    # a ProvenHistory. min > max raises Error (INVALID_ARGUMENT).
+    def version_history_with_proof(key, min: 0, max: LATEST, snapshot: nil)
+      key = key.b
+      root = FFI::MemoryPointer.new(:uchar, ROOT_SIZE)
+      proof = FFI::MemoryPointer.new(:pointer)
+      prooflen = FFI::MemoryPointer.new(:size_t)
+      ro = read_options(snapshot)
+      h = Avccdb.check do |err|
+        C.avccdb_version_history_with_proof(live, ro, key, key.bytesize, min, max, root, proof,
+                                            prooflen, err)
+      end
+      begin
+        versions = Buffers.take_history(h)
+      ensure
+        proof_bytes = Buffers.take_bytes(proof.read_pointer, prooflen.read(:size_t))
+      end
+      ProvenHistory.new(versions, proof_bytes, root.read_bytes(ROOT_SIZE))
+    end
+
+    # Reads every live table (checksums verified) and recomputes its Merkle
+    # roots: an IntegrityReport. Damage is listed in its problems, not
+    # raised; Error means the check could not run.
+    def check_integrity
+      r = Avccdb.check { |err| C.avccdb_check_integrity(live, err) }
+      begin
+        len = FFI::MemoryPointer.new(:size_t)
+        problems = Array.new(C.avccdb_integrity_report_problem_count(r)) do |i|
+          C.avccdb_integrity_report_problem_at(r, i, len).read_bytes(len.read(:size_t))
+        end
+        text = Buffers.take_text(C.avccdb_integrity_report_text(r))
+        IntegrityReport.new(C.avccdb_integrity_report_tables(r),
+                            C.avccdb_integrity_report_blocks(r),
+                            C.avccdb_integrity_report_records(r),
+                            C.avccdb_integrity_report_bytes(r), problems, text)
+      ensure
+        C.avccdb_integrity_report_destroy(r)
+      end
+    end
+
     private
+
+    def read_options(snapshot)
+      snapshot ? snapshot.readoptions : @ro
+    end
 
     def live
       raise ClosedError, "database is closed" if @ptr.nil?
