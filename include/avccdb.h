@@ -110,9 +110,11 @@ extern "C" {
 
 /**
  * A Merkle proof does not establish an answer against the root it was
- * checked with: malformed bytes, or a proof of another key, version, query
- * kind or state (`avccdb_verify_get_proof`,
- * `avccdb_verify_history_proof`).
+ * checked with: malformed bytes, or a proof that does not cover the query
+ * (another key, version, query kind or state) (`avccdb_verify_get_proof`,
+ * `avccdb_verify_history_proof`). A proof that covers another query too
+ * answers it truly: an absence proof also proves absent every key between
+ * the same two neighbouring records.
  */
 #define AVCCDB_ERR_INVALID_PROOF 9
 
@@ -1253,7 +1255,9 @@ avccdb_version_history_t *avccdb_version_history_with_proof(avccdb_t *db,
  * * `AVCCDB_GET_ERROR`, `*errptr` set, outputs as for "not found": with
  *   code `AVCCDB_ERR_INVALID_PROOF` when the proof does not establish an
  *   answer for this query against this root (malformed or truncated
- *   bytes, a proof for another key, version, kind of query or state), or
+ *   bytes, a proof that does not cover this key, version, kind of query
+ *   or state — a proof may cover several queries, e.g. an absence proof
+ *   every key between the same two neighbouring records), or
  *   `AVCCDB_ERR_INVALID_ARGUMENT` for bad arguments (NULL `root`, `val`
  *   or `vallen`; NULL `key` or `proof` with a non-zero length).
  *

@@ -27,9 +27,11 @@ pub const AVCCDB_ERR_BUSY: i32 = 7;
 /// A Rust panic was caught at the boundary; the message says where.
 pub const AVCCDB_ERR_INTERNAL: i32 = 8;
 /// A Merkle proof does not establish an answer against the root it was
-/// checked with: malformed bytes, or a proof of another key, version, query
-/// kind or state (`avccdb_verify_get_proof`,
-/// `avccdb_verify_history_proof`).
+/// checked with: malformed bytes, or a proof that does not cover the query
+/// (another key, version, query kind or state) (`avccdb_verify_get_proof`,
+/// `avccdb_verify_history_proof`). A proof that covers another query too
+/// answers it truly: an absence proof also proves absent every key between
+/// the same two neighbouring records.
 pub const AVCCDB_ERR_INVALID_PROOF: i32 = 9;
 
 thread_local! {

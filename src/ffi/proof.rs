@@ -300,7 +300,9 @@ pub unsafe extern "C" fn avccdb_version_history_with_proof(
 /// * `AVCCDB_GET_ERROR`, `*errptr` set, outputs as for "not found": with
 ///   code `AVCCDB_ERR_INVALID_PROOF` when the proof does not establish an
 ///   answer for this query against this root (malformed or truncated
-///   bytes, a proof for another key, version, kind of query or state), or
+///   bytes, a proof that does not cover this key, version, kind of query
+///   or state — a proof may cover several queries, e.g. an absence proof
+///   every key between the same two neighbouring records), or
 ///   `AVCCDB_ERR_INVALID_ARGUMENT` for bad arguments (NULL `root`, `val`
 ///   or `vallen`; NULL `key` or `proof` with a non-zero length).
 ///
