@@ -6,7 +6,6 @@
 
 mod common;
 
-use avccdb::table::Compression;
 use avccdb::{Db, Options};
 use common::{ro, wo, TempDir};
 
@@ -14,16 +13,7 @@ const KEYS: u64 = 100_000;
 const VERSIONS: u64 = 5;
 
 fn options() -> Options {
-    Options {
-        write_buffer: 256 << 10,
-        compaction_table_size: 512 << 10,
-        compaction_total_size: 2 << 20,
-        write_l0_slowdown_trigger: 4,
-        write_l0_pause_trigger: 8,
-        compaction_l0_trigger: 4,
-        compression: Compression::None,
-        ..Options::default()
-    }
+    common::seeds_options()
 }
 
 fn key(i: u64) -> Vec<u8> {

@@ -7,7 +7,6 @@
 
 mod ffi_support;
 
-use std::collections::BTreeMap;
 use std::ffi::{c_char, c_int, c_void, CStr};
 
 use avccdb::ffi::compaction::avccdb_compact_range2;
@@ -21,28 +20,12 @@ use avccdb::ffi::readoptions::*;
 use avccdb::ffi::snapshot::*;
 use avccdb::ffi::versions::*;
 use avccdb::util::random::Rng;
+use ffi_support::model::{model_get, model_history, Model};
 use ffi_support::{ptr, take_buf, take_err, take_string, Db, TempDir};
 
 type Root = [u8; 32];
-/// key → version → Some(value) | None (deleted as of that version).
-type Model = BTreeMap<Vec<u8>, BTreeMap<u64, Option<Vec<u8>>>>;
 
 const NULL: *const c_char = std::ptr::null();
-
-fn model_get(m: &Model, key: &[u8], version: u64) -> Option<(Vec<u8>, u64)> {
-    let (v, value) = m.get(key)?.range(..=version).next_back()?;
-    value.clone().map(|x| (x, *v))
-}
-
-fn model_history(m: &Model, key: &[u8], min: u64, max: u64) -> Vec<(u64, Vec<u8>)> {
-    m.get(key).map_or_else(Vec::new, |versions| {
-        versions
-            .range(min..=max)
-            .rev()
-            .filter_map(|(v, x)| x.clone().map(|x| (*v, x)))
-            .collect()
-    })
-}
 
 fn key(i: u64) -> Vec<u8> {
     format!("key{i:04}").into_bytes()

@@ -4,31 +4,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use avccdb::merkle::{verify, verify_bytes, Answer, Proof, Query};
 use avccdb::util::random::Rng;
 use avccdb::{Db, ReadOptions};
+use common::model::{model_get, model_history, Model};
 use common::{small_options, wo, TempDir};
-
-/// key → version → Some(value) | None (tombstone); last write wins.
-type Model = BTreeMap<Vec<u8>, BTreeMap<u64, Option<Vec<u8>>>>;
-
-fn model_get(m: &Model, key: &[u8], version: u64) -> Option<(Vec<u8>, u64)> {
-    let versions = m.get(key)?;
-    let (v, value) = versions.range(..=version).next_back()?;
-    value.clone().map(|x| (x, *v))
-}
-
-fn model_history(m: &Model, key: &[u8], min: u64, max: u64) -> Vec<(u64, Vec<u8>)> {
-    m.get(key).map_or_else(Vec::new, |versions| {
-        versions
-            .range(min..=max)
-            .rev()
-            .filter_map(|(v, x)| x.clone().map(|x| (*v, x)))
-            .collect()
-    })
-}
 
 fn key(i: u64) -> Vec<u8> {
     format!("key{i:04}").into_bytes()

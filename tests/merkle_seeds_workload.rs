@@ -20,7 +20,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use avccdb::merkle::hash::{commit_hash, CommitTag, EMPTY_TREE};
 use avccdb::merkle::{verify, verify_bytes, Answer, Hash, Query};
-use avccdb::table::Compression;
 use avccdb::{Db, Options, ReadOptions};
 use common::proofs::answer_of;
 use common::{ro, wo, TempDir};
@@ -31,16 +30,7 @@ const VERSIONS: u64 = 5;
 const DELETE_VERSION: u64 = VERSIONS + 1;
 
 fn options() -> Options {
-    Options {
-        write_buffer: 256 << 10,
-        compaction_table_size: 512 << 10,
-        compaction_total_size: 2 << 20,
-        write_l0_slowdown_trigger: 4,
-        write_l0_pause_trigger: 8,
-        compaction_l0_trigger: 4,
-        compression: Compression::None,
-        ..Options::default()
-    }
+    common::seeds_options()
 }
 
 fn key(i: u64) -> Vec<u8> {

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use avccdb::{Options, ReadOptions, WriteOptions};
 
+pub mod model;
 pub mod proofs;
 
 /// A fresh directory under the system temp dir, removed when dropped.
@@ -45,6 +46,21 @@ pub fn small_options() -> Options {
         write_buffer: 64 << 10,
         compaction_table_size: 64 << 10,
         compaction_total_size: 256 << 10,
+        ..Options::default()
+    }
+}
+
+/// The seeds' comprehensive workload's options: small buffers and tables,
+/// level-0 triggers 4/8/4, no compression.
+pub fn seeds_options() -> Options {
+    Options {
+        write_buffer: 256 << 10,
+        compaction_table_size: 512 << 10,
+        compaction_total_size: 2 << 20,
+        write_l0_slowdown_trigger: 4,
+        write_l0_pause_trigger: 8,
+        compaction_l0_trigger: 4,
+        compression: avccdb::table::Compression::None,
         ..Options::default()
     }
 }

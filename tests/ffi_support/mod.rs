@@ -12,7 +12,8 @@ use avccdb::ffi::writeoptions::*;
 
 #[path = "../common/mod.rs"]
 mod common;
-pub use common::TempDir;
+#[allow(unused_imports)] // Not every FFI test uses the model.
+pub use common::{model, TempDir};
 
 /// The message in `*err` (freed and reset), if any.
 pub fn take_err(err: &mut *mut c_char) -> Option<String> {
