@@ -1,9 +1,13 @@
 //! The Merkle tree of a memdb as of a sequence number: the records visible
 //! at that sequence, in order, hashed as leaves. Built when a root or proof
 //! asks for it and kept until a newer sequence is asked for; a rebuild
-//! reuses the leaf hash of every record the previous tree already had, so
-//! after `k` writes it hashes `k` new leaves and the inner nodes.
+//! reuses the leaf hash of every record the previous tree already had, and
+//! every inner node left of the first new record, so after `k` writes it
+//! hashes `k` new leaves and the inner nodes from the first new position
+//! on. A memdb that got no record newer than its tree (a frozen memdb, or
+//! a live one between writes) keeps the tree for every later sequence.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::node::NodePtr;
@@ -35,7 +39,15 @@ impl MemDb {
     /// publishes a sequence only after inserting its records).
     pub fn merkle_view(self: &Arc<Self>, sequence: u64) -> MemView {
         let mut cached = self.merkle.lock();
-        if let Some(t) = cached.as_ref().filter(|t| t.sequence == sequence) {
+        // The same records are visible at `sequence` as at the tree's when
+        // no record newer than the tree's sequence was inserted: every
+        // record of a sequence ≤ `sequence` is in already (and counted in
+        // `max_sequence`, which is raised after each insert).
+        if let Some(t) = cached.as_ref().filter(|t| {
+            t.sequence == sequence
+                || (t.sequence < sequence
+                    && self.max_sequence.load(Ordering::Acquire) <= t.sequence)
+        }) {
             return MemView {
                 db: Arc::clone(self),
                 tree: Arc::clone(t),
@@ -57,6 +69,8 @@ impl MemDb {
         let mut leaves = Vec::with_capacity(self.len());
         let mut max_version = 0;
         let mut reused = 0;
+        // Leaves before the first new one are the previous tree's first ones.
+        let mut same_prefix: Option<usize> = None;
         let mut node = self.list.first();
         while let Some(n) = node {
             node = self.list.successor(n);
@@ -79,6 +93,7 @@ impl MemDb {
                     leaf
                 }
                 None => {
+                    same_prefix.get_or_insert(leaves.len());
                     if prev.is_some_and(|t| p.sequence <= t.sequence) {
                         // Not where the previous tree had it: never expected
                         // (records are only added), but stay correct.
@@ -94,10 +109,17 @@ impl MemDb {
             (nodes.len() - reused) as u64,
             std::sync::atomic::Ordering::Relaxed,
         );
+        let leaves = match prev {
+            Some(t) => {
+                let same = same_prefix.unwrap_or(leaves.len());
+                Levels::build_reusing(leaves, &t.leaves, same)
+            }
+            None => Levels::build(leaves),
+        };
         MemTree {
             sequence,
             nodes,
-            leaves: Levels::build(leaves),
+            leaves,
             max_version,
         }
     }
@@ -168,6 +190,16 @@ mod tests {
     use super::*;
     use crate::key::{InternalKeyComparator, Kind};
 
+    impl MemTree {
+        fn root_of(&self) -> Hash {
+            commit_hash(
+                CommitTag::Memdb,
+                self.nodes.len() as u64,
+                &self.leaves.root(),
+            )
+        }
+    }
+
     #[test]
     fn incremental_rebuild_equals_a_fresh_build() {
         let db = Arc::new(MemDb::new(InternalKeyComparator::default(), 1 << 20));
@@ -197,11 +229,26 @@ mod tests {
             assert_eq!(view.max_version(), round);
             roots.push((seq, view.root()));
         }
+        // Nothing newer was inserted: a later sequence shows the same tree
+        // (without a rebuild), and it is the tree a fresh build gives.
+        let later = db.merkle_view(seq + 50);
+        assert!(Arc::ptr_eq(&later.tree, &db.merkle_view(seq).tree));
+        assert_eq!(later.root(), db.build_tree(None, seq + 50).root_of());
         // An older sequence is rebuilt from scratch and hides newer records.
         let (old_seq, old_root) = roots[1];
         let old = db.merkle_view(old_seq);
         assert_eq!(old.root(), old_root);
         assert_eq!(old.len(), db.build_tree(None, old_seq).nodes.len());
+        // Appends (keys after every key so far) reuse the whole old tree.
+        for round in 0..4u64 {
+            for i in 0..(37 * round + 1) {
+                seq += 1;
+                let key = format!("z{round}-{i:04}");
+                db.add(seq, Kind::Value, key.as_bytes(), 9, b"tail");
+            }
+            let view = db.merkle_view(seq);
+            assert_eq!(view.root(), db.build_tree(None, seq).root_of());
+        }
         // locate finds every visible record's own position.
         let view = db.merkle_view(seq);
         for i in (0..view.len()).step_by(17) {

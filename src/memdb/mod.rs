@@ -14,11 +14,12 @@ mod skiplist;
 #[cfg(test)]
 mod tests;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use crate::key::{pack_tag, InternalKeyComparator, Kind};
+use crate::key::{pack_tag, parse_internal_key, InternalKeyComparator, Kind};
 use skiplist::SkipList;
 
 pub use iter::MemDbIter;
@@ -38,6 +39,10 @@ pub struct MemDb {
     merkle: Mutex<Option<Arc<merkle::MemTree>>>,
     /// Records hashed by Merkle tree builds so far.
     leaves_hashed: std::sync::atomic::AtomicU64,
+    /// The highest sequence number inserted (`u64::MAX` after a key that
+    /// does not parse): a tree built at a sequence ≥ it shows every record,
+    /// so it stays the tree of every later sequence.
+    max_sequence: AtomicU64,
 }
 
 impl std::fmt::Debug for MemDb {
@@ -59,6 +64,7 @@ impl MemDb {
             capacity,
             merkle: Mutex::new(None),
             leaves_hashed: std::sync::atomic::AtomicU64::new(0),
+            max_sequence: AtomicU64::new(0),
         }
     }
 
@@ -71,11 +77,14 @@ impl MemDb {
         let version = version.to_le_bytes();
         let tag = pack_tag(sequence, kind).to_le_bytes();
         self.list.insert(&[user_key, &version, &tag], value);
+        self.max_sequence.fetch_max(sequence, Ordering::Release);
     }
 
     /// Inserts an already-encoded internal key (used by tests and recovery).
     pub fn insert(&self, internal_key: &[u8], value: &[u8]) {
         self.list.insert(&[internal_key], value);
+        let sequence = parse_internal_key(internal_key).map_or(u64::MAX, |p| p.sequence);
+        self.max_sequence.fetch_max(sequence, Ordering::Release);
     }
 
     /// The first entry with internal key ≥ `target`, as (internal key,

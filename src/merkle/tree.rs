@@ -42,6 +42,36 @@ impl Levels {
         Levels { levels }
     }
 
+    /// Builds the tree over `items` where the first `same` items are those
+    /// of `prev` (`same ≤ prev.len()`): every node that covers only those
+    /// items is copied from `prev` instead of hashed again. A list that only
+    /// grew at its end costs the hashes of the new part and its path.
+    pub fn build_reusing(items: Vec<Hash>, prev: &Levels, same: usize) -> Levels {
+        let same = same.min(prev.len()).min(items.len());
+        let mut levels = vec![items];
+        let mut h = 0;
+        while levels.last().is_some_and(|l| l.len() > 1) {
+            let below = levels.last().expect("at least one level");
+            let mut up = Vec::with_capacity(below.len().div_ceil(2));
+            // Nodes (h + 1, j) with (j + 1)·2^(h+1) ≤ same are whole
+            // subtrees of the shared prefix: the same in both trees.
+            let keep = (same >> (h + 1)).min(prev.levels.get(h + 1).map_or(0, Vec::len));
+            if keep > 0 {
+                up.extend_from_slice(&prev.levels[h + 1][..keep]);
+            }
+            for pair in below[2 * keep..].chunks(2) {
+                up.push(match pair {
+                    [l, r] => node_hash(l, r),
+                    [single] => *single,
+                    _ => unreachable!("chunks(2) yields one or two items"),
+                });
+            }
+            levels.push(up);
+            h += 1;
+        }
+        Levels { levels }
+    }
+
     /// Number of items.
     pub fn len(&self) -> usize {
         self.levels.first().map_or(0, Vec::len)
@@ -95,6 +125,26 @@ impl Levels {
             self.collect(h - 1, 2 * j + 1, a, b, out);
         }
     }
+}
+
+/// The tree root of `items` (as `Levels::build(items).root()`), computed in
+/// place: `items` is overwritten, nothing is allocated.
+pub fn root_in_place(items: &mut [Hash]) -> Hash {
+    let mut n = items.len();
+    if n == 0 {
+        return EMPTY_TREE;
+    }
+    while n > 1 {
+        let half = n / 2;
+        for j in 0..half {
+            items[j] = node_hash(&items[2 * j], &items[2 * j + 1]);
+        }
+        if n % 2 == 1 {
+            items[half] = items[n - 1];
+        }
+        n = n.div_ceil(2);
+    }
+    items[0]
 }
 
 /// Height of the tree over `n ≥ 1` items: the least `h` with `2^h ≥ n`.
@@ -185,6 +235,36 @@ mod tests {
         for n in 0..70 {
             let it = items(n);
             assert_eq!(Levels::build(it.clone()).root(), reference(&it), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn in_place_roots_and_reused_prefixes_match_a_fresh_build() {
+        for n in 0..70 {
+            let it = items(n);
+            let mut scratch = it.clone();
+            assert_eq!(root_in_place(&mut scratch), reference(&it), "n = {n}");
+        }
+        // A list that grew at the end, and one changed in the middle.
+        let base = items(50);
+        for prev_len in [0usize, 1, 2, 7, 16, 33, 50] {
+            let prev = Levels::build(base[..prev_len].to_vec());
+            for new_len in prev_len..=50 {
+                let grown = base[..new_len].to_vec();
+                let t = Levels::build_reusing(grown.clone(), &prev, prev_len);
+                let fresh = Levels::build(grown);
+                assert_eq!(t.levels, fresh.levels, "{prev_len} -> {new_len}");
+            }
+            for same in 0..prev_len {
+                let mut changed = base[..prev_len].to_vec();
+                changed.insert(same, base[49]);
+                let t = Levels::build_reusing(changed.clone(), &prev, same);
+                assert_eq!(
+                    t.levels,
+                    Levels::build(changed).levels,
+                    "{prev_len} at {same}"
+                );
+            }
         }
     }
 
