@@ -76,15 +76,21 @@ impl MemDb {
     pub fn add(&self, sequence: u64, kind: Kind, user_key: &[u8], version: u64, value: &[u8]) {
         let version = version.to_le_bytes();
         let tag = pack_tag(sequence, kind).to_le_bytes();
-        self.list.insert(&[user_key, &version, &tag], value);
+        self.list
+            .insert(&[user_key, &version, &tag], value, sequence);
         self.max_sequence.fetch_max(sequence, Ordering::Release);
     }
 
     /// Inserts an already-encoded internal key (used by tests and recovery).
     pub fn insert(&self, internal_key: &[u8], value: &[u8]) {
-        self.list.insert(&[internal_key], value);
-        let sequence = parse_internal_key(internal_key).map_or(u64::MAX, |p| p.sequence);
-        self.max_sequence.fetch_max(sequence, Ordering::Release);
+        // A key that does not parse is no record and never in a Merkle tree:
+        // logged as sequence 0 (older than every tree, so never "new"), and
+        // `max_sequence` goes to the top (no tree is then kept as is).
+        let parsed = parse_internal_key(internal_key).ok().map(|p| p.sequence);
+        self.list
+            .insert(&[internal_key], value, parsed.unwrap_or(0));
+        self.max_sequence
+            .fetch_max(parsed.unwrap_or(u64::MAX), Ordering::Release);
     }
 
     /// The first entry with internal key ≥ `target`, as (internal key,

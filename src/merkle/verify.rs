@@ -287,13 +287,8 @@ fn table_records<'a>(
         }
         leaves.clear();
         leaves.extend(span.records.iter().map(record_leaf));
-        let tree = range_root(
-            span.range.n,
-            span.range.first,
-            leaves,
-            &span.range.siblings,
-        )
-        .ok_or_else(|| invalid(format!("layer {layer}: block path does not fit")))?;
+        let tree = range_root(span.range.n, span.range.first, leaves, &span.range.siblings)
+            .ok_or_else(|| invalid(format!("layer {layer}: block path does not fit")))?;
         let ends_block = span.range.first + span.records.len() as u64 == span.range.n;
         // Consecutive blocks: the span must run from one block's last
         // record straight into the next block's first.
