@@ -599,6 +599,9 @@ fn root_every(args: &Args, every: u64) -> Result<(), BoxError> {
 
 struct FillRun {
     write: Duration,
+    /// Writes slowed down or paused by level-0 flow control, and their time.
+    delays: u64,
+    delayed: Duration,
     settled: Duration,
     cpu: Duration,
     meta_bytes: u64,
@@ -626,6 +629,7 @@ fn fill_once(args: &Args, merkle: bool, rep: usize) -> Result<FillRun, BoxError>
         db.put(&bench_key(k), values.next(), &wo)?;
     }
     let write = t.elapsed();
+    let stats = db.stats();
     let settled = write + settle(&db);
     let cpu = cpu_time() - cpu0;
     db.close()?;
@@ -633,6 +637,8 @@ fn fill_once(args: &Args, merkle: bool, rep: usize) -> Result<FillRun, BoxError>
     let (meta_bytes, table_bytes, tables) = meta_overhead(&scratch.path)?;
     Ok(FillRun {
         write,
+        delays: stats.write_delay_count,
+        delayed: stats.write_delay_duration,
         settled,
         cpu,
         meta_bytes,
@@ -684,12 +690,14 @@ fn fill_compare(args: &Args) -> Result<(), BoxError> {
             let tag = if merkle { "on" } else { "off" };
             println!(
                 "# rep {} merkle_on_write={tag}: write {:.3} s, until settled {:.3} s, cpu {:.3} s, \
-                 {} tables",
+                 {} tables, {} write delays ({:.3} s)",
                 rep + 1,
                 r.write.as_secs_f64(),
                 r.settled.as_secs_f64(),
                 r.cpu.as_secs_f64(),
-                r.tables
+                r.tables,
+                r.delays,
+                r.delayed.as_secs_f64()
             );
             if merkle { &mut on } else { &mut off }.push(r);
         }
@@ -724,6 +732,13 @@ fn fill_compare(args: &Args) -> Result<(), BoxError> {
     metric(
         "fill_off_settled",
         format!("{:.3}", med(&off, &settled)),
+        "s",
+    );
+    let delayed = |r: &FillRun| r.delayed.as_secs_f64();
+    metric("fill_on_delayed", format!("{:.3}", med(&on, &delayed)), "s");
+    metric(
+        "fill_off_delayed",
+        format!("{:.3}", med(&off, &delayed)),
         "s",
     );
     metric("fill_on_cpu", format!("{:.3}", med(&on, &cpu)), "s");

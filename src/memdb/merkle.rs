@@ -156,10 +156,14 @@ impl MemDb {
         for &(n, _) in &new {
             let k = key(n);
             // Before every old node whose key is ≥ this one (a new node goes
-            // before equal old ones: it was inserted later).
+            // before equal old ones: it was inserted later). Galloping from
+            // the last position: new records are spread over the list, so
+            // the next one is usually near, and every probe is a key read
+            // from the arena (a likely cache miss).
             let end = at
-                + prev.nodes[at..]
-                    .partition_point(|&m| cmp.compare(key(m), k) == std::cmp::Ordering::Less);
+                + gallop(&prev.nodes[at..], |&m| {
+                    cmp.compare(key(m), k) == std::cmp::Ordering::Less
+                });
             nodes.extend_from_slice(&prev.nodes[at..end]);
             leaves.extend_from_slice(&old_leaves[at..end]);
             at = end;
@@ -196,6 +200,20 @@ impl MemDb {
         self.leaves_hashed
             .load(std::sync::atomic::Ordering::Relaxed)
     }
+}
+
+/// `items.partition_point(pred)` (`pred` true on a prefix) by exponential
+/// search from the start: O(log d) probes for an answer at distance d.
+fn gallop<T>(items: &[T], mut pred: impl FnMut(&T) -> bool) -> usize {
+    let mut lo = 0;
+    let mut step = 1;
+    while lo + step <= items.len() && pred(&items[lo + step - 1]) {
+        lo += step;
+        step *= 2;
+    }
+    // items[..lo] satisfy pred; the boundary lies before lo + step.
+    let hi = (lo + step).min(items.len());
+    lo + items[lo..hi].partition_point(pred)
 }
 
 impl MemView {
@@ -261,6 +279,16 @@ mod tests {
                 self.nodes.len() as u64,
                 &self.leaves.root(),
             )
+        }
+    }
+
+    #[test]
+    fn gallop_is_partition_point() {
+        for n in 0..70usize {
+            let v: Vec<usize> = (0..n).collect();
+            for cut in 0..=n {
+                assert_eq!(gallop(&v, |&x| x < cut), cut, "n {n} cut {cut}");
+            }
         }
     }
 
