@@ -47,6 +47,9 @@ struct Args {
     dir: PathBuf,
     keep: bool,
     existing: Option<PathBuf>,
+    /// Block cache for the seeds' database (MiB); the Merkle block cache is
+    /// a quarter of it. Default: the engine's default.
+    block_cache_mib: Option<u64>,
     root_every: Option<u64>,
     num: u64,
     sequential: bool,
@@ -56,7 +59,7 @@ struct Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: seeds_bench [--keys N] [--versions V] [--rounds R] [--dir PATH] [--keep]\n\
+        "usage: seeds_bench [--keys N] [--versions V] [--rounds R] [--dir PATH] [--keep] [--block-cache-mib M]\n\
          \x20      seeds_bench --existing PATH [--keys N] [--versions V] [--rounds R]\n\
          \x20      seeds_bench --root-every K [--num N] [--order random|seq] [--dir PATH]\n\
          \x20      seeds_bench --fill-compare [--num N] [--reps R] [--dir PATH]"
@@ -72,6 +75,7 @@ fn parse_args() -> Args {
         dir: std::env::temp_dir(),
         keep: false,
         existing: None,
+        block_cache_mib: None,
         root_every: None,
         num: 1_000_000,
         sequential: false,
@@ -93,6 +97,7 @@ fn parse_args() -> Args {
             "--dir" => a.dir = PathBuf::from(value()),
             "--keep" => a.keep = true,
             "--existing" => a.existing = Some(PathBuf::from(value())),
+            "--block-cache-mib" => a.block_cache_mib = Some(number(value())),
             "--root-every" => a.root_every = Some(number(value()).max(1)),
             "--num" => a.num = number(value()),
             "--order" => {
@@ -252,8 +257,12 @@ fn median(v: &mut [f64]) -> f64 {
 
 // --- the seeds' workload --------------------------------------------------
 
-fn seeds_options() -> Options {
+fn seeds_options(args: &Args) -> Options {
+    let defaults = Options::default();
     Options {
+        block_cache_capacity: args
+            .block_cache_mib
+            .map_or(defaults.block_cache_capacity, |m| (m << 20) as usize),
         write_buffer: 256 << 10,
         compaction_table_size: 512 << 10,
         compaction_total_size: 2 << 20,
@@ -261,7 +270,7 @@ fn seeds_options() -> Options {
         write_l0_pause_trigger: 8,
         compaction_l0_trigger: 4,
         compression: Compression::None,
-        ..Options::default()
+        ..defaults
     }
 }
 
@@ -300,13 +309,14 @@ fn seeds(args: &Args) -> Result<(), BoxError> {
     let (keys, versions) = (args.keys, args.versions);
     println!(
         "# seeds workload: {keys} keys x {versions} versions, write_buffer 256 KiB, table 512 KiB, \
-         total 2 MiB, L0 4/8/4, no compression"
+         total 2 MiB, L0 4/8/4, no compression, block cache {} bytes",
+        seeds_options(args).block_cache_capacity
     );
     let scratch = Scratch::new(args, "seeds-bench");
     let db = match &args.existing {
         // A database this program wrote before (kept with --keep).
-        Some(path) => Db::open(path, seeds_options())?,
-        None => Db::open(&scratch.path, seeds_options())?,
+        Some(path) => Db::open(path, seeds_options(args))?,
+        None => Db::open(&scratch.path, seeds_options(args))?,
     };
     let wo = WriteOptions::default();
     let ro = ReadOptions::default();
