@@ -783,11 +783,15 @@ fn fill_compare(args: &Args) -> Result<(), BoxError> {
     let last = on.last().expect("one repetition at least");
     metric("merkle_meta_bytes", last.meta_bytes, "bytes");
     metric("table_bytes", last.table_bytes, "bytes");
-    metric(
-        "merkle_meta_overhead",
-        format!("{:.3}", 100.0 * meta as f64 / total as f64),
-        "percent",
-    );
+    if total == 0 {
+        println!("# no table was written: no meta-block overhead to report");
+    } else {
+        metric(
+            "merkle_meta_overhead",
+            format!("{:.3}", 100.0 * meta as f64 / total as f64),
+            "percent",
+        );
+    }
     let off_meta: u64 = off.iter().map(|r| r.meta_bytes).sum();
     metric("merkle_meta_bytes_off", off_meta, "bytes");
     Ok(())
