@@ -26,6 +26,8 @@ struct Bounds<'a> {
     lo: u64,
     hi: u64,
     kind: ProofKind,
+    /// The first internal key that is not before the query.
+    seek_target: &'a [u8],
 }
 
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
@@ -44,11 +46,6 @@ impl Bounds<'_> {
             _ if r.version < self.lo => Place::After,
             _ => Place::Match,
         }
-    }
-
-    /// The first internal key that is not before the query.
-    fn seek_target(&self) -> Vec<u8> {
-        lookup_key(self.key, self.hi, MAX_SEQUENCE)
     }
 }
 
@@ -102,7 +99,14 @@ impl DbInner {
         ro: &ReadOptions,
     ) -> Result<(Answer, Proof, Hash)> {
         let state = self.merkle_state(ro)?;
-        let b = Bounds { key, lo, hi, kind };
+        let seek_target = lookup_key(key, hi, MAX_SEQUENCE);
+        let b = Bounds {
+            key,
+            lo,
+            hi,
+            kind,
+            seek_target: &seek_target,
+        };
         let bro = BlockReadOptions {
             verify_checksums: ro.verify_checksums || self.opts.paranoid_checks,
             fill_cache: ro.fill_cache,
@@ -173,7 +177,7 @@ impl DbInner {
             LayerSource::Mem(i) => {
                 let view = &state.mem_views[*i];
                 let n = view.len();
-                let start = view.locate(&b.seek_target());
+                let start = view.locate(b.seek_target);
                 let span = span_positions(
                     b,
                     (start < n).then_some(start),
@@ -186,7 +190,7 @@ impl DbInner {
                 )?;
                 let first = span.first().map_or(0, |(p, _)| *p);
                 let records: Vec<Record> = span.into_iter().map(|(_, r)| r).collect();
-                let matches = select_matches(b, &records);
+                let matches = select_matches(b, records.iter());
                 let range = RangeProof {
                     n: n as u64,
                     first: first as u64,
@@ -258,16 +262,17 @@ impl DbInner {
         let table: Arc<Table> = self.table_cache.get(t.meta.number, t.meta.size)?;
         let merkle = table.merkle()?;
         let nb = merkle.block_handles.len();
-        let blocks: RefCell<BTreeMap<usize, Arc<BlockMerkle>>> = RefCell::default();
+        // The blocks this span has looked at (one or two, rarely more).
+        let blocks: RefCell<Vec<(usize, Arc<BlockMerkle>)>> = RefCell::default();
         let block = |i: usize| -> Result<Arc<BlockMerkle>> {
-            if let Some(bm) = blocks.borrow().get(&i) {
+            if let Some((_, bm)) = blocks.borrow().iter().find(|(j, _)| *j == i) {
                 return Ok(bm.clone());
             }
             let bm = table.block_merkle(i, bro)?;
-            blocks.borrow_mut().insert(i, bm.clone());
+            blocks.borrow_mut().push((i, bm.clone()));
             Ok(bm)
         };
-        let (sb, si) = table.locate(&b.seek_target(), bro)?;
+        let (sb, si) = table.locate(b.seek_target, bro)?;
         let start = (sb < nb).then_some((sb, si));
         let before = match (sb, si) {
             (0, 0) => None,
@@ -295,9 +300,7 @@ impl DbInner {
         )?;
         let mut spans: Vec<BlockSpan> = Vec::new();
         let mut block_ids: Vec<usize> = Vec::new();
-        let mut all = Vec::with_capacity(span.len());
         for ((blk, i), r) in span {
-            all.push(r.clone());
             if block_ids.last() != Some(&blk) {
                 block_ids.push(blk);
                 spans.push(BlockSpan {
@@ -325,16 +328,17 @@ impl DbInner {
             },
             spans,
         };
-        Ok((table_span, select_matches(b, &all)))
+        let matches = select_matches(b, table_span.spans.iter().flat_map(|s| s.records.iter()));
+        Ok((table_span, matches))
     }
 }
 
 /// The records of a layer span that answer the query (as the verifier
 /// selects them: get, the first match; history, the first record of each
 /// version).
-fn select_matches(b: &Bounds<'_>, records: &[Record]) -> Vec<Record> {
+fn select_matches<'r>(b: &Bounds<'_>, records: impl Iterator<Item = &'r Record>) -> Vec<Record> {
     let mut out: Vec<Record> = Vec::new();
-    for r in records.iter().filter(|r| b.place(r) == Place::Match) {
+    for r in records.filter(|r| b.place(r) == Place::Match) {
         if out.last().is_none_or(|l| l.version != r.version) {
             out.push(r.clone());
         }

@@ -14,11 +14,12 @@ mod skiplist;
 #[cfg(test)]
 mod tests;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use crate::key::{pack_tag, InternalKeyComparator, Kind};
+use crate::key::{pack_tag, parse_internal_key, InternalKeyComparator, Kind};
 use skiplist::SkipList;
 
 pub use iter::MemDbIter;
@@ -38,6 +39,10 @@ pub struct MemDb {
     merkle: Mutex<Option<Arc<merkle::MemTree>>>,
     /// Records hashed by Merkle tree builds so far.
     leaves_hashed: std::sync::atomic::AtomicU64,
+    /// The highest sequence number inserted (`u64::MAX` after a key that
+    /// does not parse): a tree built at a sequence ≥ it shows every record,
+    /// so it stays the tree of every later sequence.
+    max_sequence: AtomicU64,
 }
 
 impl std::fmt::Debug for MemDb {
@@ -59,6 +64,7 @@ impl MemDb {
             capacity,
             merkle: Mutex::new(None),
             leaves_hashed: std::sync::atomic::AtomicU64::new(0),
+            max_sequence: AtomicU64::new(0),
         }
     }
 
@@ -70,12 +76,21 @@ impl MemDb {
     pub fn add(&self, sequence: u64, kind: Kind, user_key: &[u8], version: u64, value: &[u8]) {
         let version = version.to_le_bytes();
         let tag = pack_tag(sequence, kind).to_le_bytes();
-        self.list.insert(&[user_key, &version, &tag], value);
+        self.list
+            .insert(&[user_key, &version, &tag], value, sequence);
+        self.max_sequence.fetch_max(sequence, Ordering::Release);
     }
 
     /// Inserts an already-encoded internal key (used by tests and recovery).
     pub fn insert(&self, internal_key: &[u8], value: &[u8]) {
-        self.list.insert(&[internal_key], value);
+        // A key that does not parse is no record and never in a Merkle tree:
+        // logged as sequence 0 (older than every tree, so never "new"), and
+        // `max_sequence` goes to the top (no tree is then kept as is).
+        let parsed = parse_internal_key(internal_key).ok().map(|p| p.sequence);
+        self.list
+            .insert(&[internal_key], value, parsed.unwrap_or(0));
+        self.max_sequence
+            .fetch_max(parsed.unwrap_or(u64::MAX), Ordering::Release);
     }
 
     /// The first entry with internal key ≥ `target`, as (internal key,

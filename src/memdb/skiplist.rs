@@ -28,6 +28,10 @@ pub(super) const MAX_HEIGHT: usize = 12;
 struct Writer {
     arena: Arena,
     rng: Rng,
+    /// Every node inserted, in insertion order, with a tag given by the
+    /// caller (the memdb's sequence number): lets the Merkle tree find the
+    /// nodes added since it was built without walking the list.
+    log: Vec<(NodePtr, u64)>,
 }
 
 pub(super) struct SkipList {
@@ -60,6 +64,7 @@ impl SkipList {
             writer: Mutex::new(Writer {
                 arena,
                 rng: Rng::new(0x006d_656d_6462),
+                log: Vec::new(),
             }),
         }
     }
@@ -199,9 +204,10 @@ impl SkipList {
     }
 
     /// Inserts a node with key `key_parts` concatenated (`key_len` bytes in
-    /// all) and `value`. An entry whose key equals existing ones is placed
-    /// before them (so the latest insert of a key is found first).
-    pub(super) fn insert(&self, key_parts: &[&[u8]], value: &[u8]) {
+    /// all) and `value`, logged with `tag` (see [`SkipList::inserted_since`]).
+    /// An entry whose key equals existing ones is placed before them (so
+    /// the latest insert of a key is found first).
+    pub(super) fn insert(&self, key_parts: &[&[u8]], value: &[u8], tag: u64) {
         let key_len = key_parts
             .iter()
             .try_fold(0usize, |acc, p| acc.checked_add(p.len()));
@@ -236,8 +242,17 @@ impl SkipList {
             // visible to any reader that loads this pointer with Acquire.
             prev_link.store(node.as_ptr(), Ordering::Release);
         }
+        w.log.push((node, tag));
         self.used.store(w.arena.used(), Ordering::Relaxed);
         self.len.fetch_add(1, Ordering::Release);
+    }
+
+    /// The nodes inserted after the first `from` ones, in insertion order,
+    /// with their tags. Every node is linked before it is logged, and the
+    /// log is read under the writer lock.
+    pub(super) fn inserted_since(&self, from: usize) -> Vec<(NodePtr, u64)> {
+        let w = self.writer.lock();
+        w.log.get(from..).map_or_else(Vec::new, <[_]>::to_vec)
     }
 
     /// Bytes of all arena chunks (for diagnostics and tests).

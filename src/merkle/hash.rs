@@ -3,7 +3,8 @@
 //! preimage starts with a distinct domain byte, so no value of one kind can
 //! stand for another (`docs/PROOF_FORMAT.md`, "Hashes").
 
-use sha2::{Digest, Sha256};
+use sha2::compress256;
+use sha2::digest::generic_array::GenericArray;
 
 /// A SHA-256 digest.
 pub type Hash = [u8; 32];
@@ -36,65 +37,179 @@ pub enum CommitTag {
 /// count 0 as well).
 pub const EMPTY_TREE: Hash = [0u8; 32];
 
+/// SHA-256's initial state.
+const IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// One SHA-256 compression (the `sha2` crate's, which uses the SHA
+/// extensions where the processor has them).
+#[inline]
+fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
+    compress256(state, std::slice::from_ref(GenericArray::from_slice(block)));
+}
+
+#[inline]
+fn digest_of(state: &[u32; 8]) -> Hash {
+    let mut out = [0u8; 32];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    out
+}
+
+/// SHA-256 of one message of at most 55 bytes, laid out by `fill` into
+/// the first `len` bytes of the single padded block.
+#[inline]
+fn one_block(len: usize, fill: impl FnOnce(&mut [u8; 64])) -> Hash {
+    debug_assert!(len <= 55);
+    let mut block = [0u8; 64];
+    fill(&mut block);
+    block[len] = 0x80;
+    block[56..].copy_from_slice(&((len as u64) * 8).to_be_bytes());
+    let mut state = IV;
+    compress(&mut state, &block);
+    digest_of(&state)
+}
+
+/// Streaming SHA-256 over a block buffer on the stack: the preimages here
+/// are small and of a few pieces, and the generic `Digest` wrapper costs
+/// as much as a compression on them.
+struct Hasher {
+    state: [u32; 8],
+    buf: [u8; 64],
+    used: usize,
+    total: u64,
+}
+
+impl Hasher {
+    #[inline]
+    fn new() -> Hasher {
+        Hasher {
+            state: IV,
+            buf: [0u8; 64],
+            used: 0,
+            total: 0,
+        }
+    }
+
+    #[inline]
+    fn update(&mut self, mut data: &[u8]) {
+        self.total += data.len() as u64;
+        if self.used > 0 {
+            let take = (64 - self.used).min(data.len());
+            self.buf[self.used..self.used + take].copy_from_slice(&data[..take]);
+            self.used += take;
+            data = &data[take..];
+            if self.used < 64 {
+                return;
+            }
+            compress(&mut self.state, &self.buf);
+            self.used = 0;
+        }
+        let mut blocks = data.chunks_exact(64);
+        for b in &mut blocks {
+            compress(&mut self.state, b.try_into().expect("64 bytes"));
+        }
+        let rest = blocks.remainder();
+        self.buf[..rest.len()].copy_from_slice(rest);
+        self.used = rest.len();
+    }
+
+    #[inline]
+    fn finish(mut self) -> Hash {
+        let bits = self.total * 8;
+        self.buf[self.used] = 0x80;
+        self.buf[self.used + 1..].fill(0);
+        if self.used >= 56 {
+            compress(&mut self.state, &self.buf);
+            self.buf = [0u8; 64];
+        }
+        self.buf[56..].copy_from_slice(&bits.to_be_bytes());
+        compress(&mut self.state, &self.buf);
+        digest_of(&self.state)
+    }
+}
+
 /// Leaf hash of one record:
 /// `H(0x00 ‖ u32 len(key) ‖ key ‖ u64 version ‖ u8 kind ‖ u32 len(value) ‖ value)`,
 /// integers big-endian. Keys and values are below 2³¹ bytes everywhere in
 /// avccdb, so the lengths always fit.
 pub fn leaf_hash(key: &[u8], version: u64, kind: u8, value: &[u8]) -> Hash {
-    let mut h = Sha256::new();
-    h.update([DOMAIN_LEAF]);
-    h.update((key.len() as u32).to_be_bytes());
+    let mut h = Hasher::new();
+    let mut head = [0u8; 5];
+    head[0] = DOMAIN_LEAF;
+    head[1..].copy_from_slice(&(key.len() as u32).to_be_bytes());
+    h.update(&head);
     h.update(key);
-    h.update(version.to_be_bytes());
-    h.update([kind]);
-    h.update((value.len() as u32).to_be_bytes());
+    let mut mid = [0u8; 13];
+    mid[..8].copy_from_slice(&version.to_be_bytes());
+    mid[8] = kind;
+    mid[9..].copy_from_slice(&(value.len() as u32).to_be_bytes());
+    h.update(&mid);
     h.update(value);
-    h.finalize().into()
+    h.finish()
 }
 
-/// Inner node: `H(0x01 ‖ left ‖ right)`.
+/// Inner node: `H(0x01 ‖ left ‖ right)` (65 bytes: two compressions).
 pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
-    let mut buf = [0u8; 65];
-    buf[0] = DOMAIN_NODE;
-    buf[1..33].copy_from_slice(left);
-    buf[33..].copy_from_slice(right);
-    Sha256::digest(buf).into()
+    let mut first = [0u8; 64];
+    first[0] = DOMAIN_NODE;
+    first[1..33].copy_from_slice(left);
+    first[33..].copy_from_slice(&right[..31]);
+    let mut second = [0u8; 64];
+    second[0] = right[31];
+    second[1] = 0x80;
+    second[56..].copy_from_slice(&(65u64 * 8).to_be_bytes());
+    let mut state = IV;
+    compress(&mut state, &first);
+    compress(&mut state, &second);
+    digest_of(&state)
 }
 
 /// Commitment to a list of `count` hashes whose tree root is `tree_root`:
 /// `H(0x02 ‖ u8 tag ‖ u64 count ‖ tree_root)`.
 pub fn commit_hash(tag: CommitTag, count: u64, tree_root: &Hash) -> Hash {
-    let mut buf = [0u8; 42];
-    buf[0] = DOMAIN_COMMIT;
-    buf[1] = tag as u8;
-    buf[2..10].copy_from_slice(&count.to_be_bytes());
-    buf[10..].copy_from_slice(tree_root);
-    Sha256::digest(buf).into()
+    one_block(42, |b| {
+        b[0] = DOMAIN_COMMIT;
+        b[1] = tag as u8;
+        b[2..10].copy_from_slice(&count.to_be_bytes());
+        b[10..42].copy_from_slice(tree_root);
+    })
 }
 
 /// A table as its level sees it: its user-key range and its root.
 /// `H(0x03 ‖ u32 len ‖ smallest ‖ u32 len ‖ largest ‖ table_root)`.
 pub fn table_entry_hash(smallest: &[u8], largest: &[u8], table_root: &Hash) -> Hash {
-    let mut h = Sha256::new();
-    h.update([DOMAIN_TABLE_ENTRY]);
-    h.update((smallest.len() as u32).to_be_bytes());
+    let mut h = Hasher::new();
+    let mut head = [0u8; 5];
+    head[0] = DOMAIN_TABLE_ENTRY;
+    head[1..].copy_from_slice(&(smallest.len() as u32).to_be_bytes());
+    h.update(&head);
     h.update(smallest);
-    h.update((largest.len() as u32).to_be_bytes());
+    h.update(&(largest.len() as u32).to_be_bytes());
     h.update(largest);
     h.update(table_root);
-    h.finalize().into()
+    h.finish()
 }
 
 /// A layer as the MasterRoot sees it:
 /// `H(0x04 ‖ u8 kind ‖ u8 level ‖ u64 max_version ‖ layer_root)`.
 pub fn layer_entry_hash(kind: u8, level: u8, max_version: u64, layer_root: &Hash) -> Hash {
-    let mut buf = [0u8; 43];
-    buf[0] = DOMAIN_LAYER_ENTRY;
-    buf[1] = kind;
-    buf[2] = level;
-    buf[3..11].copy_from_slice(&max_version.to_be_bytes());
-    buf[11..].copy_from_slice(layer_root);
-    Sha256::digest(buf).into()
+    one_block(43, |b| {
+        b[0] = DOMAIN_LAYER_ENTRY;
+        b[1] = kind;
+        b[2] = level;
+        b[3..11].copy_from_slice(&max_version.to_be_bytes());
+        b[11..43].copy_from_slice(layer_root);
+    })
 }
 
 /// Lower-case hex of a hash (for messages and tools).
@@ -105,6 +220,78 @@ pub fn to_hex(hash: &Hash) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn sha(parts: &[&[u8]]) -> Hash {
+        Sha256::digest(parts.concat()).into()
+    }
+
+    #[test]
+    fn the_streaming_hasher_is_sha256() {
+        // Every length around the block and padding boundaries, fed whole
+        // and in uneven pieces.
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 31 + 7) as u8).collect();
+        for len in 0..data.len() {
+            let msg = &data[..len];
+            let mut whole = Hasher::new();
+            whole.update(msg);
+            assert_eq!(whole.finish(), sha(&[msg]), "len {len}");
+            let mut pieces = Hasher::new();
+            for piece in msg.chunks(1 + len % 70) {
+                pieces.update(piece);
+            }
+            assert_eq!(pieces.finish(), sha(&[msg]), "len {len} in pieces");
+        }
+    }
+
+    #[test]
+    fn every_hash_is_its_documented_preimage() {
+        let (a, b) = ([0x5au8; 32], [0xc3u8; 32]);
+        let mut right = b;
+        right[31] = 0x17;
+        assert_eq!(node_hash(&a, &right), sha(&[&[1], &a, &right]));
+        assert_eq!(
+            commit_hash(CommitTag::Tables, 0x0102_0304_0506_0708, &a),
+            sha(&[&[2, 4], &0x0102_0304_0506_0708u64.to_be_bytes(), &a])
+        );
+        assert_eq!(
+            layer_entry_hash(3, 2, u64::MAX - 1, &b),
+            sha(&[&[4, 3, 2], &(u64::MAX - 1).to_be_bytes(), &b])
+        );
+        for (s, l) in [
+            (&b""[..], &b""[..]),
+            (b"a", b"zz"),
+            (&[7u8; 40][..], &[9u8; 90][..]),
+        ] {
+            assert_eq!(
+                table_entry_hash(s, l, &a),
+                sha(&[
+                    &[3],
+                    &(s.len() as u32).to_be_bytes(),
+                    s,
+                    &(l.len() as u32).to_be_bytes(),
+                    l,
+                    &a
+                ])
+            );
+        }
+        for vlen in [0usize, 1, 30, 37, 38, 100, 200] {
+            let value = vec![0xabu8; vlen];
+            assert_eq!(
+                leaf_hash(b"some-key", 42, 1, &value),
+                sha(&[
+                    &[0],
+                    &8u32.to_be_bytes(),
+                    b"some-key",
+                    &42u64.to_be_bytes(),
+                    &[1],
+                    &(vlen as u32).to_be_bytes(),
+                    &value
+                ]),
+                "value of {vlen} bytes"
+            );
+        }
+    }
 
     #[test]
     fn leaf_binds_every_field() {

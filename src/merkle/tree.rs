@@ -42,6 +42,52 @@ impl Levels {
         Levels { levels }
     }
 
+    /// Builds the tree over `items`, which are the items of `prev` with new
+    /// ones inserted at the (ascending) positions `inserted` of `items`.
+    /// A full subtree of the new tree whose items contain no inserted one
+    /// and start at an old position aligned to its size is a full subtree
+    /// of `prev` too, with the same root: it is copied, not hashed. After
+    /// random insertions about a third of the inner nodes are copied
+    /// (those whose items kept their pairing); after appends, all but the
+    /// path of the new part.
+    pub fn build_inserted(items: Vec<Hash>, prev: &Levels, inserted: &[usize]) -> Levels {
+        let n = items.len();
+        let old_n = prev.len();
+        debug_assert_eq!(n, old_n + inserted.len());
+        debug_assert!(inserted.windows(2).all(|w| w[0] < w[1]));
+        let mut levels = vec![items];
+        let mut h = 0usize;
+        while levels.last().is_some_and(|l| l.len() > 1) {
+            let below = levels.last().expect("at least one level");
+            let size = 1usize << (h + 1);
+            let mut up = Vec::with_capacity(below.len().div_ceil(2));
+            // Inserted positions before the current node's first item.
+            let mut shift = 0;
+            for (j, pair) in below.chunks(2).enumerate() {
+                let a = j * size;
+                while shift < inserted.len() && inserted[shift] < a {
+                    shift += 1;
+                }
+                let clean = a + size <= n
+                    && inserted.get(shift).is_none_or(|&p| p >= a + size)
+                    && (a - shift).is_multiple_of(size)
+                    && a - shift + size <= old_n;
+                up.push(if clean {
+                    prev.levels[h + 1][(a - shift) >> (h + 1)]
+                } else {
+                    match pair {
+                        [l, r] => node_hash(l, r),
+                        [single] => *single,
+                        _ => unreachable!("chunks(2) yields one or two items"),
+                    }
+                });
+            }
+            levels.push(up);
+            h += 1;
+        }
+        Levels { levels }
+    }
+
     /// Number of items.
     pub fn len(&self) -> usize {
         self.levels.first().map_or(0, Vec::len)
@@ -95,6 +141,26 @@ impl Levels {
             self.collect(h - 1, 2 * j + 1, a, b, out);
         }
     }
+}
+
+/// The tree root of `items` (as `Levels::build(items).root()`), computed in
+/// place: `items` is overwritten, nothing is allocated.
+pub fn root_in_place(items: &mut [Hash]) -> Hash {
+    let mut n = items.len();
+    if n == 0 {
+        return EMPTY_TREE;
+    }
+    while n > 1 {
+        let half = n / 2;
+        for j in 0..half {
+            items[j] = node_hash(&items[2 * j], &items[2 * j + 1]);
+        }
+        if n % 2 == 1 {
+            items[half] = items[n - 1];
+        }
+        n = n.div_ceil(2);
+    }
+    items[0]
 }
 
 /// Height of the tree over `n ≥ 1` items: the least `h` with `2^h ≥ n`.
@@ -185,6 +251,74 @@ mod tests {
         for n in 0..70 {
             let it = items(n);
             assert_eq!(Levels::build(it.clone()).root(), reference(&it), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn in_place_roots_and_grown_lists_match_a_fresh_build() {
+        for n in 0..70 {
+            let it = items(n);
+            let mut scratch = it.clone();
+            assert_eq!(root_in_place(&mut scratch), reference(&it), "n = {n}");
+        }
+        // A list that grew at the end, and one changed in the middle.
+        let base = items(50);
+        for prev_len in [0usize, 1, 2, 7, 16, 33, 50] {
+            let prev = Levels::build(base[..prev_len].to_vec());
+            for new_len in prev_len..=50 {
+                let grown = base[..new_len].to_vec();
+                let added: Vec<usize> = (prev_len..new_len).collect();
+                let t = Levels::build_inserted(grown.clone(), &prev, &added);
+                let fresh = Levels::build(grown);
+                assert_eq!(t.levels, fresh.levels, "{prev_len} -> {new_len}");
+            }
+            for same in 0..prev_len {
+                let mut changed = base[..prev_len].to_vec();
+                changed.insert(same, base[49]);
+                let t = Levels::build_inserted(changed.clone(), &prev, &[same]);
+                assert_eq!(
+                    t.levels,
+                    Levels::build(changed).levels,
+                    "{prev_len} at {same}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn insertions_reuse_only_what_is_unchanged() {
+        let pool = items(300);
+        let mut rng = 12345u64;
+        let mut next = |m: usize| {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (rng >> 33) as usize % m
+        };
+        for round in 0..200 {
+            let old_n = next(120);
+            let old: Vec<Hash> = pool[..old_n].to_vec();
+            let prev = Levels::build(old.clone());
+            let k = match round % 4 {
+                0 => 0,
+                1 => 1,
+                _ => 1 + next(40),
+            };
+            // Insert k new items at random places (appends included).
+            let mut new = old.clone();
+            let mut marks = vec![false; old_n];
+            for i in 0..k {
+                let at = if round % 5 == 0 {
+                    new.len()
+                } else {
+                    next(new.len() + 1)
+                };
+                new.insert(at, pool[150 + i]);
+                marks.insert(at, true);
+            }
+            let inserted: Vec<usize> = (0..new.len()).filter(|&i| marks[i]).collect();
+            let t = Levels::build_inserted(new.clone(), &prev, &inserted);
+            assert_eq!(t.levels, Levels::build(new).levels, "round {round}");
         }
     }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::hash::{commit_hash, layer_entry_hash, leaf_hash, table_entry_hash, CommitTag, Hash};
 use super::proof::{LayerBody, LayerKind, Proof, ProofKind, Record, TableEntry, TableSpan};
-use super::tree::{range_root, Levels};
+use super::tree::{range_root, root_in_place};
 use crate::error::{Error, Result};
 
 /// Deepest level a database has (levels 0..=6).
@@ -76,6 +76,8 @@ pub fn verify(root: &Hash, query: &Query<'_>, proof: &Proof) -> Result<Answer> {
     let mut best: Option<&Record> = None;
     let mut history: BTreeMap<u64, &Record> = BTreeMap::new();
     let mut entries = Vec::with_capacity(proof.layers.len());
+    // Scratch for the leaf hashes of each span.
+    let mut leaves: Vec<Hash> = Vec::new();
     for (i, layer) in proof.layers.iter().enumerate() {
         let level_ok = match layer.kind {
             LayerKind::Memdb | LayerKind::Level0Table => layer.level == 0,
@@ -103,13 +105,13 @@ pub fn verify(root: &Hash, query: &Query<'_>, proof: &Proof) -> Result<Answer> {
                 if layer.kind != LayerKind::Memdb || records.is_empty() {
                     return Err(invalid(format!("layer {i}: malformed memdb body")));
                 }
-                let leaves: Vec<Hash> = records.iter().map(record_leaf).collect();
+                leaves.clear();
+                leaves.extend(records.iter().map(record_leaf));
                 let tree = range_root(range.n, range.first, &leaves, &range.siblings)
                     .ok_or_else(|| invalid(format!("layer {i}: memdb path does not fit")))?;
                 let at_start = range.first == 0;
                 let at_end = range.first + records.len() as u64 == range.n;
-                let refs: Vec<&Record> = records.iter().collect();
-                found = target.classify(&refs, at_start, at_end, i)?;
+                found = target.classify(records.iter(), at_start, at_end, i)?;
                 commit_hash(CommitTag::Memdb, range.n, &tree)
             }
             LayerBody::Tables {
@@ -141,7 +143,8 @@ pub fn verify(root: &Hash, query: &Query<'_>, proof: &Proof) -> Result<Answer> {
                             table,
                         } => {
                             check_range(smallest, largest, i)?;
-                            let (root, records, at_start, at_end) = table_records(table, i)?;
+                            let (root, records, at_start, at_end) =
+                                table_records(table, &mut leaves, i)?;
                             hashes.push(table_entry_hash(smallest, largest, &root));
                             opened = Some((smallest, largest, records, at_start, at_end));
                         }
@@ -159,7 +162,7 @@ pub fn verify(root: &Hash, query: &Query<'_>, proof: &Proof) -> Result<Answer> {
                                 "layer {i}: opened table does not cover the key"
                             )));
                         }
-                        found = target.classify(&records, at_start, at_end, i)?;
+                        found = target.classify(records, at_start, at_end, i)?;
                     }
                     None => {
                         if !key_between_tables(key, tables, range.first, range.n) {
@@ -196,8 +199,8 @@ pub fn verify(root: &Hash, query: &Query<'_>, proof: &Proof) -> Result<Answer> {
             &layer_root,
         ));
     }
-    let tree = Levels::build(entries);
-    let master = commit_hash(CommitTag::Master, tree.len() as u64, &tree.root());
+    let count = entries.len() as u64;
+    let master = commit_hash(CommitTag::Master, count, &root_in_place(&mut entries));
     if &master != root {
         return Err(invalid("the proof does not lead to the root"));
     }
@@ -234,23 +237,22 @@ fn check_range(smallest: &[u8], largest: &[u8], layer: usize) -> Result<()> {
 /// True when the (one or two adjacent) opaque tables shown prove that no
 /// table of the sorted, disjoint list of `n` covers `key`.
 fn key_between_tables(key: &[u8], tables: &[TableEntry], first: u64, n: u64) -> bool {
-    let range = |e: &TableEntry| match e {
-        TableEntry::Opaque {
-            smallest, largest, ..
-        } => Some((smallest.clone(), largest.clone())),
-        TableEntry::Opened { .. } => None,
-    };
+    fn range(e: &TableEntry) -> Option<(&[u8], &[u8])> {
+        match e {
+            TableEntry::Opaque {
+                smallest, largest, ..
+            } => Some((smallest.as_slice(), largest.as_slice())),
+            TableEntry::Opened { .. } => None,
+        }
+    }
     match tables {
         [a, b] => match (range(a), range(b)) {
-            (Some((_, a_largest)), Some((b_smallest, _))) => {
-                a_largest.as_slice() < key && key < b_smallest.as_slice()
-            }
+            (Some((_, a_largest)), Some((b_smallest, _))) => a_largest < key && key < b_smallest,
             _ => false,
         },
         [a] => match range(a) {
             Some((smallest, largest)) => {
-                (first == 0 && key < smallest.as_slice())
-                    || (first + 1 == n && key > largest.as_slice())
+                (first == 0 && key < smallest) || (first + 1 == n && key > largest)
             }
             None => false,
         },
@@ -258,28 +260,35 @@ fn key_between_tables(key: &[u8], tables: &[TableEntry], first: u64, n: u64) -> 
     }
 }
 
-/// Recomputes an opened table's root from its span; returns the records in
-/// order and whether they start at the table's first record and end at its
-/// last.
-fn table_records(table: &TableSpan, layer: usize) -> Result<(Hash, Vec<&Record>, bool, bool)> {
+/// The records of an opened table, in order.
+type SpanRecords<'a> = std::iter::FlatMap<
+    std::slice::Iter<'a, super::proof::BlockSpan>,
+    std::slice::Iter<'a, Record>,
+    fn(&'a super::proof::BlockSpan) -> std::slice::Iter<'a, Record>,
+>;
+
+/// Recomputes an opened table's root from its span (`leaves` is scratch);
+/// returns the records in order and whether they start at the table's
+/// first record and end at its last.
+fn table_records<'a>(
+    table: &'a TableSpan,
+    leaves: &mut Vec<Hash>,
+    layer: usize,
+) -> Result<(Hash, SpanRecords<'a>, bool, bool)> {
     let spans = &table.spans;
     if spans.is_empty() {
         return Err(invalid(format!("layer {layer}: empty table span")));
     }
+    // At most a few spans (a proof's table span joins consecutive blocks).
     let mut block_commits = Vec::with_capacity(spans.len());
-    let mut records = Vec::new();
     for (j, span) in spans.iter().enumerate() {
         if span.records.is_empty() {
             return Err(invalid(format!("layer {layer}: empty block span")));
         }
-        let leaves: Vec<Hash> = span.records.iter().map(record_leaf).collect();
-        let tree = range_root(
-            span.range.n,
-            span.range.first,
-            &leaves,
-            &span.range.siblings,
-        )
-        .ok_or_else(|| invalid(format!("layer {layer}: block path does not fit")))?;
+        leaves.clear();
+        leaves.extend(span.records.iter().map(record_leaf));
+        let tree = range_root(span.range.n, span.range.first, leaves, &span.range.siblings)
+            .ok_or_else(|| invalid(format!("layer {layer}: block path does not fit")))?;
         let ends_block = span.range.first + span.records.len() as u64 == span.range.n;
         // Consecutive blocks: the span must run from one block's last
         // record straight into the next block's first.
@@ -290,8 +299,10 @@ fn table_records(table: &TableSpan, layer: usize) -> Result<(Hash, Vec<&Record>,
             return Err(invalid(format!("layer {layer}: gap between blocks")));
         }
         block_commits.push(commit_hash(CommitTag::Block, span.range.n, &tree));
-        records.extend(span.records.iter());
     }
+    let span_records: fn(&'a super::proof::BlockSpan) -> std::slice::Iter<'a, Record> =
+        |s| s.records.iter();
+    let records = spans.iter().flat_map(span_records);
     let blocks = &table.blocks;
     let tree = range_root(blocks.n, blocks.first, &block_commits, &blocks.siblings)
         .ok_or_else(|| invalid(format!("layer {layer}: table path does not fit")))?;
@@ -335,26 +346,36 @@ impl Target<'_> {
     /// query exactly, and returns the records that answer it.
     fn classify<'r>(
         &self,
-        records: &[&'r Record],
+        records: impl Iterator<Item = &'r Record>,
         at_start: bool,
         at_end: bool,
         layer: usize,
     ) -> Result<Vec<&'r Record>> {
         let bad = |what: &str| invalid(format!("layer {layer}: {what}"));
-        for pair in records.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            let order = a.key.cmp(&b.key).then(b.version.cmp(&a.version));
-            if order == Ordering::Greater {
-                return Err(bad("records out of order"));
+        let (mut before, mut matches, mut after) = (0usize, 0usize, 0usize);
+        let mut prev: Option<(&Record, Place)> = None;
+        let mut out: Vec<&Record> = Vec::new();
+        for r in records {
+            let place = self.place(r);
+            if let Some((a, a_place)) = prev {
+                let order = a.key.cmp(&r.key).then(r.version.cmp(&a.version));
+                if order == Ordering::Greater || a_place > place {
+                    return Err(bad("records out of order"));
+                }
             }
+            match place {
+                Place::Before => before += 1,
+                Place::Match => {
+                    matches += 1;
+                    // Several records of one version: the first is the newest.
+                    if out.last().is_none_or(|l| l.version != r.version) {
+                        out.push(r);
+                    }
+                }
+                Place::After => after += 1,
+            }
+            prev = Some((r, place));
         }
-        let places: Vec<Place> = records.iter().map(|r| self.place(r)).collect();
-        if places.windows(2).any(|p| p[0] > p[1]) {
-            return Err(bad("records out of order"));
-        }
-        let before = places.iter().filter(|p| **p == Place::Before).count();
-        let matches = places.iter().filter(|p| **p == Place::Match).count();
-        let after = places.len() - before - matches;
         // The span must start just before the query (or at the layer's
         // start) and end just after what it answers (or at the layer's end),
         // with nothing superfluous.
@@ -365,13 +386,6 @@ impl Target<'_> {
         };
         if before > 1 || (before == 0 && !at_start) || !bracket {
             return Err(bad("the records shown do not bracket the key"));
-        }
-        let mut out: Vec<&Record> = Vec::with_capacity(matches);
-        for r in &records[before..before + matches] {
-            // Several records of one version: the first is the newest.
-            if out.last().is_none_or(|l| l.version != r.version) {
-                out.push(r);
-            }
         }
         Ok(out)
     }

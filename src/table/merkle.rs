@@ -7,7 +7,7 @@ use super::format::BlockHandle;
 use crate::error::{Error, Result};
 use crate::key::parse_internal_key;
 use crate::merkle::hash::{commit_hash, leaf_hash, CommitTag, Hash};
-use crate::merkle::tree::Levels;
+use crate::merkle::tree::{root_in_place, Levels};
 
 /// Name of the meta block holding the block roots and the table root.
 pub const MERKLE_META_NAME: &str = "avccdb.merkle";
@@ -31,9 +31,9 @@ impl LeafHasher for InternalLeafHasher {
 }
 
 /// `commit(block, n, tree(leaves))`.
-pub fn block_root(leaves: Vec<Hash>) -> Hash {
+pub fn block_root(mut leaves: Vec<Hash>) -> Hash {
     let n = leaves.len() as u64;
-    commit_hash(CommitTag::Block, n, &Levels::build(leaves).root())
+    commit_hash(CommitTag::Block, n, &root_in_place(&mut leaves))
 }
 
 /// Collects leaf hashes while a table is built: one root per data block.
@@ -52,15 +52,21 @@ impl MerkleAccumulator {
     /// written.
     pub(crate) fn end_block(&mut self) {
         if !self.leaves.is_empty() {
-            let leaves = std::mem::take(&mut self.leaves);
-            self.block_roots.push(block_root(leaves));
+            let n = self.leaves.len() as u64;
+            let root = root_in_place(&mut self.leaves);
+            self.block_roots
+                .push(commit_hash(CommitTag::Block, n, &root));
+            // Keeps its capacity for the next block.
+            self.leaves.clear();
         }
     }
 
     /// The meta block contents and the table root.
     pub(crate) fn finish(mut self) -> (Vec<u8>, Hash) {
         self.end_block();
-        let root = table_root_of(&Levels::build(self.block_roots.clone()));
+        let n = self.block_roots.len() as u64;
+        let mut scratch = self.block_roots.clone();
+        let root = commit_hash(CommitTag::Table, n, &root_in_place(&mut scratch));
         (encode_meta(&self.block_roots, &root), root)
     }
 }
@@ -159,29 +165,43 @@ pub struct BlockMerkle {
     bounds: Vec<(u32, u32, u32)>,
 }
 
-impl BlockMerkle {
-    pub(crate) fn new(
-        entries: impl Iterator<Item = Result<(Hash, Vec<u8>, Vec<u8>)>>,
-    ) -> Result<BlockMerkle> {
-        let mut data = Vec::new();
-        let mut bounds = Vec::new();
-        let mut leaves = Vec::new();
-        for e in entries {
-            let (leaf, key, value) = e?;
-            let start = data.len() as u32;
-            data.extend_from_slice(&key);
-            let mid = data.len() as u32;
-            data.extend_from_slice(&value);
-            bounds.push((start, mid, data.len() as u32));
-            leaves.push(leaf);
+/// Collects a data block's entries into a [`BlockMerkle`], copying each
+/// key and value once into one buffer.
+pub(crate) struct BlockMerkleBuilder {
+    data: Vec<u8>,
+    bounds: Vec<(u32, u32, u32)>,
+    leaves: Vec<Hash>,
+}
+
+impl BlockMerkleBuilder {
+    /// For a block of about `bytes` bytes.
+    pub(crate) fn with_capacity(bytes: usize) -> BlockMerkleBuilder {
+        BlockMerkleBuilder {
+            data: Vec::with_capacity(bytes),
+            bounds: Vec::new(),
+            leaves: Vec::new(),
         }
-        Ok(BlockMerkle {
-            leaves: Levels::build(leaves),
-            data,
-            bounds,
-        })
     }
 
+    pub(crate) fn push(&mut self, leaf: Hash, key: &[u8], value: &[u8]) {
+        let start = self.data.len() as u32;
+        self.data.extend_from_slice(key);
+        let mid = self.data.len() as u32;
+        self.data.extend_from_slice(value);
+        self.bounds.push((start, mid, self.data.len() as u32));
+        self.leaves.push(leaf);
+    }
+
+    pub(crate) fn finish(self) -> BlockMerkle {
+        BlockMerkle {
+            leaves: Levels::build(self.leaves),
+            data: self.data,
+            bounds: self.bounds,
+        }
+    }
+}
+
+impl BlockMerkle {
     pub fn len(&self) -> usize {
         self.bounds.len()
     }

@@ -11,7 +11,8 @@ use super::filter::FilterPolicy;
 use super::filter_block::FilterBlockReader;
 use super::format::{read_block, BlockHandle, Footer, FOOTER_LEN};
 use super::merkle::{
-    decode_meta, BlockMerkle, InternalLeafHasher, LeafHasher, TableMerkle, MERKLE_META_NAME,
+    decode_meta, BlockMerkle, BlockMerkleBuilder, InternalLeafHasher, LeafHasher, TableMerkle,
+    MERKLE_META_NAME,
 };
 use super::two_level::TableIter;
 use crate::cache::{Cache, CacheHandle, CacheKey};
@@ -394,14 +395,14 @@ impl Table {
         let hasher = self.leaf_hasher();
         let mut it = BlockIter::new(&*contents, Arc::clone(&self.opts.comparator));
         it.seek_to_first();
-        let mut entries = Vec::new();
+        // Keys are prefix-compressed in the block: whole, they take more.
+        let mut out = BlockMerkleBuilder::with_capacity(2 * handles[block].size as usize);
         while it.valid() {
-            let leaf = hasher.leaf(it.key(), it.value())?;
-            entries.push(Ok((leaf, it.key().to_vec(), it.value().to_vec())));
+            out.push(hasher.leaf(it.key(), it.value())?, it.key(), it.value());
             it.next();
         }
         it.status()?;
-        BlockMerkle::new(entries.into_iter())
+        Ok(out.finish())
     }
 
     /// Data block `block`'s entries and leaf tree, through the Merkle cache
