@@ -34,11 +34,11 @@ fn options() -> Options {
 }
 
 fn key(i: u64) -> Vec<u8> {
-    format!("seed-key-{i:07}").into_bytes()
+    common::seeds_key(i)
 }
 
 fn value(i: u64, v: u64) -> Vec<u8> {
-    format!("v{v}-of-{i}").into_bytes()
+    common::seeds_value(i, v)
 }
 
 fn deleted(i: u64) -> bool {

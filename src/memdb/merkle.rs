@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::node::NodePtr;
 use super::MemDb;
-use crate::key::{parse_internal_key, Comparator};
+use crate::key::{parse_internal_key, Comparator, ParsedKey};
 use crate::merkle::hash::{commit_hash, leaf_hash, CommitTag, Hash};
 use crate::merkle::tree::Levels;
 
@@ -79,6 +79,11 @@ impl MemDb {
         }
     }
 
+    /// The leaf hash of node `n`, whose key parsed as `p`.
+    fn leaf_of(&self, n: NodePtr, p: &ParsedKey<'_>) -> Hash {
+        leaf_hash(p.user_key, p.version, p.kind as u8, self.list.value(n))
+    }
+
     /// The tree at `sequence` from scratch: a walk of the whole list.
     fn walk_tree(&self, sequence: u64) -> MemTree {
         let mut nodes = Vec::with_capacity(self.len());
@@ -98,12 +103,7 @@ impl MemDb {
             }
             max_version = max_version.max(p.version);
             nodes.push(n);
-            leaves.push(leaf_hash(
-                p.user_key,
-                p.version,
-                p.kind as u8,
-                self.list.value(n),
-            ));
+            leaves.push(self.leaf_of(n, &p));
         }
         self.leaves_hashed
             .fetch_add(leaves.len() as u64, std::sync::atomic::Ordering::Relaxed);
@@ -172,12 +172,7 @@ impl MemDb {
             let p = parse_internal_key(k).expect("a logged record parses");
             max_version = max_version.max(p.version);
             nodes.push(n);
-            leaves.push(leaf_hash(
-                p.user_key,
-                p.version,
-                p.kind as u8,
-                self.list.value(n),
-            ));
+            leaves.push(self.leaf_of(n, &p));
         }
         nodes.extend_from_slice(&prev.nodes[at..]);
         leaves.extend_from_slice(&old_leaves[at..]);

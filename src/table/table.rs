@@ -11,14 +11,15 @@ use super::filter::FilterPolicy;
 use super::filter_block::FilterBlockReader;
 use super::format::{read_block, BlockHandle, Footer, FOOTER_LEN};
 use super::merkle::{
-    decode_meta, BlockMerkle, BlockMerkleBuilder, InternalLeafHasher, LeafHasher, TableMerkle,
-    MERKLE_META_NAME,
+    block_root, decode_meta, BlockMerkle, BlockMerkleBuilder, InternalLeafHasher, LeafHasher,
+    TableMerkle, MERKLE_META_NAME,
 };
 use super::two_level::TableIter;
 use crate::cache::{Cache, CacheHandle, CacheKey};
 use crate::error::{Error, Result};
 use crate::iter::KvIter;
 use crate::key::{BytewiseComparator, Comparator, InternalKeyComparator};
+use crate::merkle::Hash;
 use crate::storage::RandomRead;
 
 /// How a table is read. `comparator` and `filter_policy` must match the
@@ -374,8 +375,8 @@ impl Table {
                     fill_cache: false,
                 };
                 let mut roots = Vec::with_capacity(handles.len());
-                for (i, _) in handles.iter().enumerate() {
-                    roots.push(self.compute_block_merkle(&handles, i, &ro)?.root());
+                for h in &handles {
+                    roots.push(block_root(self.block_leaves(&*self.block(*h, &ro)?)?));
                 }
                 TableMerkle::new(roots, handles, None, &self.name)?
             }
@@ -383,6 +384,20 @@ impl Table {
         let m = Arc::new(computed);
         let _ = self.merkle.set(m.clone());
         Ok(m)
+    }
+
+    /// The leaf hashes of a data block's entries, in order.
+    fn block_leaves(&self, block: &Block) -> Result<Vec<Hash>> {
+        let hasher = self.leaf_hasher();
+        let mut it = BlockIter::new(block, Arc::clone(&self.opts.comparator));
+        it.seek_to_first();
+        let mut leaves = Vec::new();
+        while it.valid() {
+            leaves.push(hasher.leaf(it.key(), it.value())?);
+            it.next();
+        }
+        it.status()?;
+        Ok(leaves)
     }
 
     fn compute_block_merkle(
@@ -445,18 +460,10 @@ impl Table {
         let mut entries = 0u64;
         for (i, handle) in merkle.block_handles.iter().enumerate() {
             let contents = read_block(&*self.file, &self.name, self.footer_at(), *handle, true)?;
-            let block = Arc::new(Block::new(contents, Arc::clone(&self.name), handle.offset)?);
-            let hasher = self.leaf_hasher();
-            let mut it = BlockIter::new(&*block, Arc::clone(&self.opts.comparator));
-            it.seek_to_first();
-            let mut leaves = Vec::new();
-            while it.valid() {
-                leaves.push(hasher.leaf(it.key(), it.value())?);
-                it.next();
-            }
-            it.status()?;
+            let block = Block::new(contents, Arc::clone(&self.name), handle.offset)?;
+            let leaves = self.block_leaves(&block)?;
             entries += leaves.len() as u64;
-            if super::merkle::block_root(leaves) != merkle.blocks.items()[i] {
+            if block_root(leaves) != merkle.blocks.items()[i] {
                 return Err(Error::corruption(format!(
                     "table {}: data block at {} does not match its Merkle root",
                     self.name, handle.offset

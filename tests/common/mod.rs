@@ -65,6 +65,16 @@ pub fn seeds_options() -> Options {
     }
 }
 
+/// The seeds' workload's key `i`.
+pub fn seeds_key(i: u64) -> Vec<u8> {
+    format!("seed-key-{i:07}").into_bytes()
+}
+
+/// The seeds' workload's value of key `i` at version `v`.
+pub fn seeds_value(i: u64, v: u64) -> Vec<u8> {
+    format!("v{v}-of-{i}").into_bytes()
+}
+
 pub fn wo() -> WriteOptions {
     WriteOptions::default()
 }
