@@ -10,6 +10,7 @@ use crate::cache::Cache;
 use crate::db::Snapshot;
 use crate::error::{Error, Result};
 use crate::key::{BytewiseComparator, Comparator};
+use crate::storage::{default_env, Env};
 use crate::table::{Block, Compression, FilterPolicy};
 
 const KIB: usize = 1 << 10;
@@ -79,6 +80,9 @@ pub struct Options {
     /// records the first time a root or proof needs them (one full read
     /// of each table) — for write-heavy databases that rarely prove.
     pub merkle_on_write: bool,
+    /// Where every file operation goes. Default: the operating system
+    /// (`PosixEnv`); tests pass a `FaultEnv`.
+    pub env: Arc<dyn Env>,
 }
 
 impl Default for Options {
@@ -107,6 +111,7 @@ impl Default for Options {
             disable_large_batch_transaction: false,
             comparator: Arc::new(BytewiseComparator),
             merkle_on_write: true,
+            env: default_env(),
         }
     }
 }

@@ -229,13 +229,16 @@ impl Db {
             .as_ref()
             .map_or(0, |c| c.total_charge() as u64);
         stats.opened_tables = self.inner.table_cache.open_tables() as u64;
+        stats.background_error = self.inner.bg_error().map(|e| e.to_string());
         stats
     }
 
     /// A named property, as LevelDB's GetProperty: `avccdb.stats`,
     /// `avccdb.num-files-at-level<N>`, `avccdb.sstables`,
     /// `avccdb.approximate-memory-usage` (also under the `leveldb.`
-    /// prefix), and every `Stats::counter` name as `avccdb.<name>`.
+    /// prefix), `avccdb.background-error` (the sticky background error's
+    /// message, empty when there is none), and every `Stats::counter` name
+    /// as `avccdb.<name>`.
     pub fn property(&self, name: &str) -> Option<String> {
         let rest = name
             .strip_prefix("avccdb.")
@@ -247,6 +250,11 @@ impl Db {
         }
         match rest {
             "stats" => Some(self.stats().render()),
+            "background-error" => Some(
+                self.inner
+                    .bg_error()
+                    .map_or_else(String::new, |e| e.to_string()),
+            ),
             "sstables" => {
                 let version = self.inner.current_version();
                 let mut s = String::new();

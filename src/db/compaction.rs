@@ -342,10 +342,8 @@ impl DbInner {
                 out.discard(self);
             }
             for meta in &outputs {
-                let _ = std::fs::remove_file(crate::storage::names::table_file_name(
-                    &self.dir,
-                    meta.number,
-                ));
+                let path = crate::storage::names::table_file_name(&self.dir, meta.number);
+                let _ = self.opts.env.remove_file(&path);
             }
             release_outputs(self, outputs.iter().map(|m| m.number));
             return Err(e);

@@ -8,7 +8,6 @@
 //! (what readers see), `journal`. None is held while waiting on a worker.
 
 use std::collections::HashSet;
-use std::fs;
 use std::io::BufWriter;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -30,7 +29,7 @@ use crate::key::InternalKeyComparator;
 use crate::memdb::MemDb;
 use crate::options::Options;
 use crate::storage::names::{parse_file_name, FileType};
-use crate::storage::DirLock;
+use crate::storage::{DirLock, WritableFile};
 use crate::table::{Block, TableOptions};
 use crate::version::{LevelLimits, TableFile, Version, VersionEdit, VersionSet};
 
@@ -48,7 +47,7 @@ pub(crate) struct ReadState {
 
 /// The journal the write path appends to.
 pub(crate) struct JournalFile {
-    pub writer: Writer<BufWriter<fs::File>>,
+    pub writer: Writer<BufWriter<WritableFile>>,
     pub number: u64,
     /// Reused encoding buffer of one write group.
     pub buf: Vec<u8>,
@@ -350,12 +349,10 @@ impl DbInner {
             .flatten()
             .collect()
         };
-        let Ok(entries) = fs::read_dir(&self.dir) else {
+        let Ok(names) = self.opts.env.list_dir(&self.dir) else {
             return;
         };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
+        for name in &names {
             let Some((kind, number)) = parse_file_name(name) else {
                 continue;
             };
@@ -373,7 +370,7 @@ impl DbInner {
                 if kind == FileType::Table {
                     self.table_cache.evict(number);
                 }
-                match fs::remove_file(entry.path()) {
+                match self.opts.env.remove_file(&self.dir.join(name)) {
                     Ok(()) => info!(self.log, "deleted obsolete {name}"),
                     Err(e) => info!(self.log, "could not delete {name}: {e}"),
                 }

@@ -3,7 +3,6 @@
 //! The previous run's log is kept as `LOG.old`. Logging never fails a
 //! database operation: a write error to the log is ignored.
 
-use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -11,23 +10,20 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use parking_lot::Mutex;
 
 use crate::storage::names::{info_log_file_name, old_info_log_file_name};
+use crate::storage::{Env, WritableFile};
 
 pub(crate) struct InfoLog {
-    file: Mutex<Option<File>>,
+    file: Mutex<Option<WritableFile>>,
 }
 
 impl InfoLog {
     /// Starts a new `LOG` in `dir`, moving the old one to `LOG.old`.
-    pub(crate) fn open(dir: &Path) -> InfoLog {
+    pub(crate) fn open(env: &dyn Env, dir: &Path) -> InfoLog {
         let path = info_log_file_name(dir);
-        if path.exists() {
-            let _ = fs::rename(&path, old_info_log_file_name(dir));
+        if env.exists(&path) {
+            let _ = env.rename(&path, &old_info_log_file_name(dir));
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .ok();
+        let file = env.append(&path).ok();
         InfoLog {
             file: Mutex::new(file),
         }

@@ -2,8 +2,7 @@
 //! manifest, replay of the journals the manifest does not cover (each
 //! becomes level-0 tables), a fresh journal, and the workers. Also close.
 
-use std::fs::{self, OpenOptions};
-use std::io::{BufReader, BufWriter};
+use std::io::BufWriter;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -21,9 +20,9 @@ use crate::key::InternalKeyComparator;
 use crate::memdb::MemDb;
 use crate::options::Options;
 use crate::storage::names::{
-    current_file_name, journal_file_name, lock_file_name, parse_file_name, sync_dir, FileType,
+    current_file_name, journal_file_name, lock_file_name, parse_file_name, FileType,
 };
-use crate::storage::DirLock;
+use crate::storage::Env;
 use crate::table::TableReadOptions;
 use crate::version::{FileMeta, VersionEdit, VersionSet};
 
@@ -53,18 +52,19 @@ impl Reporter for LogReporter<'_> {
 pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
     opts.validate()?;
     let dir = path.to_path_buf();
-    if !dir.is_dir() {
+    let env = opts.env.clone();
+    if !env.is_dir(&dir) {
         if !opts.create_if_missing {
             return Err(Error::invalid_argument(format!(
                 "{}: does not exist (create_if_missing is false)",
                 dir.display()
             )));
         }
-        fs::create_dir_all(&dir)?;
+        env.create_dir_all(&dir)?;
     }
-    let dir_lock = DirLock::acquire(&lock_file_name(&dir))?;
+    let dir_lock = env.lock(&lock_file_name(&dir))?;
     let icmp = InternalKeyComparator::new(opts.comparator.clone());
-    if current_file_name(&dir).exists() {
+    if env.exists(&current_file_name(&dir)) {
         if opts.error_if_exists {
             return Err(Error::invalid_argument(format!(
                 "{}: exists (error_if_exists is true)",
@@ -78,11 +78,11 @@ pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
                 dir.display()
             )));
         }
-        VersionSet::create_new(&dir, &icmp)?;
+        VersionSet::create_new(&*env, &dir, &icmp)?;
     }
-    let log = InfoLog::open(&dir);
+    let log = InfoLog::open(&*env, &dir);
     info!(log, "opening {} with {:?}", dir.display(), opts);
-    let mut versions = VersionSet::recover(&dir, icmp.clone(), opts.paranoid_checks)?;
+    let mut versions = VersionSet::recover(env.clone(), &dir, icmp.clone(), opts.paranoid_checks)?;
 
     let block_cache = match (&opts.block_cache, opts.block_cache_capacity) {
         (Some(c), _) => Some(c.clone()),
@@ -90,6 +90,7 @@ pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
         (None, cap) => Some(Arc::new(Cache::new(cap))),
     };
     let table_cache = Arc::new(TableCache::new(
+        env.clone(),
         dir.clone(),
         opts.max_open_files.saturating_sub(10).max(10),
         TableReadOptions {
@@ -106,20 +107,17 @@ pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
                 .map(|c| Arc::new(Cache::new((c.capacity() / 4).max(1 << 20)))),
         },
     ));
-    check_tables_present(&dir, &versions)?;
+    check_tables_present(&*env, &dir, &versions)?;
 
     // A temporary engine state for replay: recovered memdbs become level-0
     // tables through the same code as a flush.
-    let journals = journals_to_replay(&dir, versions.journal_number())?;
+    let journals = journals_to_replay(&*env, &dir, versions.journal_number())?;
     for &n in &journals {
         versions.mark_file_number_used(n);
     }
     let journal_number = versions.new_file_number();
     let journal_path = journal_file_name(&dir, journal_number);
-    let journal_file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&journal_path)?;
+    let journal_file = env.create_new(&journal_path)?;
     let mem = Arc::new(MemDb::new(icmp.clone(), opts.write_buffer));
     let last_seq = versions.last_sequence();
     let (inner, channels) = DbInner::new(InnerParts {
@@ -143,10 +141,10 @@ pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
     let inner = Arc::new(inner);
     let recovered = inner.replay_journals(&journals, journal_number);
     if let Err(e) = recovered {
-        let _ = fs::remove_file(&journal_path);
+        let _ = env.remove_file(&journal_path);
         return Err(e);
     }
-    sync_dir(&dir)?;
+    env.sync_dir(&dir)?;
     inner.delete_obsolete_files();
     spawn_workers(&inner, channels);
     inner.trigger_table();
@@ -159,10 +157,10 @@ pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
 }
 
 /// Every table the manifest names must exist.
-fn check_tables_present(dir: &Path, versions: &VersionSet) -> Result<()> {
+fn check_tables_present(env: &dyn Env, dir: &Path, versions: &VersionSet) -> Result<()> {
     let mut present = std::collections::HashSet::new();
-    for entry in fs::read_dir(dir)?.flatten() {
-        if let Some((FileType::Table, n)) = entry.file_name().to_str().and_then(parse_file_name) {
+    for name in env.list_dir(dir)? {
+        if let Some((FileType::Table, n)) = parse_file_name(&name) {
             present.insert(n);
         }
     }
@@ -183,10 +181,11 @@ fn check_tables_present(dir: &Path, versions: &VersionSet) -> Result<()> {
 }
 
 /// Journals at or above `floor`, oldest first.
-fn journals_to_replay(dir: &Path, floor: u64) -> Result<Vec<u64>> {
-    let mut numbers: Vec<u64> = fs::read_dir(dir)?
-        .flatten()
-        .filter_map(|e| match e.file_name().to_str().and_then(parse_file_name) {
+fn journals_to_replay(env: &dyn Env, dir: &Path, floor: u64) -> Result<Vec<u64>> {
+    let mut numbers: Vec<u64> = env
+        .list_dir(dir)?
+        .iter()
+        .filter_map(|name| match parse_file_name(name) {
             Some((FileType::Journal, n)) if n >= floor => Some(n),
             _ => None,
         })
@@ -206,9 +205,9 @@ impl DbInner {
             for &number in journals {
                 let path = journal_file_name(&self.dir, number);
                 let name = format!("{number:06}.log");
-                let file = fs::File::open(&path)?;
+                let file = self.opts.env.open_sequential(&path)?;
                 let mut reader = Reader::with_reporter(
-                    BufReader::new(file),
+                    file,
                     ReaderOptions {
                         verify_checksums: true,
                         strict: self.opts.paranoid_checks,
@@ -256,8 +255,8 @@ impl DbInner {
         })();
         if let Err(e) = result {
             for t in &tables {
-                let _ =
-                    fs::remove_file(crate::storage::names::table_file_name(&self.dir, t.number));
+                let path = crate::storage::names::table_file_name(&self.dir, t.number);
+                let _ = self.opts.env.remove_file(&path);
             }
             release_outputs(self, tables.iter().map(|t| t.number));
             return Err(e);

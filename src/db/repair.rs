@@ -2,8 +2,7 @@
 //! whatever tables and journals survive (journals become tables, unreadable
 //! files move to `lost/`), the last resort when the manifest is damaged.
 
-use std::fs::{self, File};
-use std::io::{BufReader, BufWriter};
+use std::io::BufWriter;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -15,10 +14,10 @@ use crate::key::{parse_internal_key, InternalKeyComparator};
 use crate::memdb::MemDb;
 use crate::options::Options;
 use crate::storage::names::{
-    lock_file_name, manifest_file_name, parse_file_name, set_current_file, sync_dir,
-    table_file_name, FileType,
+    lock_file_name, manifest_file_name, parse_file_name, set_current_file, table_file_name,
+    FileType,
 };
-use crate::storage::DirLock;
+use crate::storage::{Env, PosixEnv};
 use crate::table::{
     BlockReadOptions, InternalFilterPolicy, InternalLeafHasher, Table, TableBuilder, TableOptions,
     TableReadOptions,
@@ -28,28 +27,31 @@ use crate::version::{FileMeta, VersionEdit};
 /// Deletes the database in `path` (every file avccdb recognizes, then the
 /// directory if it is empty). Fails with `Error::Busy` while it is open.
 pub fn destroy_db(path: impl AsRef<Path>) -> Result<()> {
-    let dir = path.as_ref();
-    if !dir.exists() {
+    destroy_db_in(&PosixEnv, path.as_ref())
+}
+
+/// `destroy_db` through `env`.
+pub fn destroy_db_in(env: &dyn Env, dir: &Path) -> Result<()> {
+    if !env.exists(dir) {
         return Ok(());
     }
     let lock_path = lock_file_name(dir);
-    let lock = DirLock::acquire(&lock_path)?;
+    let lock = env.lock(&lock_path)?;
     let mut first_error = None;
-    for entry in fs::read_dir(dir)?.flatten() {
-        let name = entry.file_name();
-        let Some((kind, _)) = name.to_str().and_then(parse_file_name) else {
+    for name in env.list_dir(dir)? {
+        let Some((kind, _)) = parse_file_name(&name) else {
             continue;
         };
         if kind == FileType::Lock {
             continue;
         }
-        if let Err(e) = fs::remove_file(entry.path()) {
+        if let Err(e) = env.remove_file(&dir.join(&name)) {
             first_error.get_or_insert(e);
         }
     }
     drop(lock);
-    let _ = fs::remove_file(&lock_path);
-    let _ = fs::remove_dir(dir);
+    let _ = env.remove_file(&lock_path);
+    let _ = env.remove_dir(dir);
     match first_error {
         Some(e) => Err(Error::Io(e)),
         None => Ok(()),
@@ -57,6 +59,7 @@ pub fn destroy_db(path: impl AsRef<Path>) -> Result<()> {
 }
 
 struct Repairer<'a> {
+    env: &'a dyn Env,
     dir: &'a Path,
     icmp: InternalKeyComparator,
     table_options: TableOptions,
@@ -71,18 +74,20 @@ struct Repairer<'a> {
 /// journals. Returns a human-readable report of what was done.
 pub fn repair_db(path: impl AsRef<Path>, opts: &Options) -> Result<Vec<String>> {
     let dir = path.as_ref();
-    if !dir.is_dir() {
+    let env = &*opts.env;
+    if !env.is_dir(dir) {
         return Err(Error::invalid_argument(format!(
             "{}: no such directory",
             dir.display()
         )));
     }
-    let _lock = DirLock::acquire(&lock_file_name(dir))?;
+    let _lock = env.lock(&lock_file_name(dir))?;
     let icmp = InternalKeyComparator::new(opts.comparator.clone());
     let filter = opts
         .effective_filter_policy()
         .map(|p| Arc::new(InternalFilterPolicy::new(p)) as _);
     let mut r = Repairer {
+        env,
         dir,
         table_options: TableOptions {
             comparator: Arc::new(icmp.clone()),
@@ -107,8 +112,8 @@ pub fn repair_db(path: impl AsRef<Path>, opts: &Options) -> Result<Vec<String>> 
         report: Vec::new(),
     };
     let (mut journals, mut tables, mut manifests) = (Vec::new(), Vec::new(), Vec::new());
-    for entry in fs::read_dir(dir)?.flatten() {
-        let Some((kind, n)) = entry.file_name().to_str().and_then(parse_file_name) else {
+    for name in env.list_dir(dir)? {
+        let Some((kind, n)) = parse_file_name(&name) else {
             continue;
         };
         r.next_number = r.next_number.max(n + 1);
@@ -134,17 +139,17 @@ pub fn repair_db(path: impl AsRef<Path>, opts: &Options) -> Result<Vec<String>> 
 impl Repairer<'_> {
     fn lose(&mut self, name: &str, why: &str) {
         let lost = self.dir.join("lost");
-        let _ = fs::create_dir_all(&lost);
-        let _ = fs::rename(self.dir.join(name), lost.join(name));
+        let _ = self.env.create_dir_all(&lost);
+        let _ = self.env.rename(&self.dir.join(name), &lost.join(name));
         self.report.push(format!("{name}: moved to lost/ ({why})"));
     }
 
     /// Replays a journal (skipping damaged records) into a new table.
     fn convert_journal(&mut self, number: u64) -> Result<()> {
         let name = format!("{number:06}.log");
-        let file = File::open(self.dir.join(&name))?;
+        let file = self.env.open_sequential(&self.dir.join(&name))?;
         let mut reader = Reader::new(
-            BufReader::new(file),
+            file,
             ReaderOptions {
                 verify_checksums: true,
                 strict: false,
@@ -176,7 +181,7 @@ impl Repairer<'_> {
             let path = table_file_name(self.dir, table_number);
             let mut builder = TableBuilder::new(
                 self.table_options.clone(),
-                BufWriter::new(File::create(&path)?),
+                BufWriter::new(self.env.create(&path)?),
             );
             let mut iter = mem.iter();
             iter.seek_to_first();
@@ -188,15 +193,15 @@ impl Repairer<'_> {
             writer
                 .into_inner()
                 .map_err(|e| Error::Io(e.into_error()))?
-                .sync_all()?;
+                .sync()?;
             self.report.push(format!(
                 "{name}: {records} records written to table {table_number:06}.ldb"
             ));
             self.scan_table(table_number);
         }
         let lost = self.dir.join("lost");
-        fs::create_dir_all(&lost)?;
-        fs::rename(self.dir.join(&name), lost.join(&name))?;
+        self.env.create_dir_all(&lost)?;
+        self.env.rename(&self.dir.join(&name), &lost.join(&name))?;
         Ok(())
     }
 
@@ -205,9 +210,9 @@ impl Repairer<'_> {
         let name = format!("{number:06}.ldb");
         let path = table_file_name(self.dir, number);
         let scanned = (|| -> Result<FileMeta> {
-            let file = File::open(&path)?;
-            let size = file.metadata()?.len();
-            let table = Table::open(Arc::new(file), size, self.read_options.clone(), &name)?;
+            let file = self.env.open_random(&path)?;
+            let size = file.size()?;
+            let table = Table::open(file, size, self.read_options.clone(), &name)?;
             let mut iter = table.iter(BlockReadOptions {
                 verify_checksums: true,
                 fill_cache: false,
@@ -262,17 +267,17 @@ impl Repairer<'_> {
             edit.add_table(0, meta.clone());
         }
         let path = manifest_file_name(self.dir, number);
-        let mut writer = Writer::new(File::create(&path)?);
+        let mut writer = Writer::new(self.env.create(&path)?);
         let mut record = Vec::new();
         edit.encode(&mut record);
         writer.add_record(&record)?;
         writer.sync()?;
         drop(writer);
-        set_current_file(self.dir, number)?;
+        set_current_file(self.env, self.dir, number)?;
         for &old in old_manifests {
-            let _ = fs::remove_file(manifest_file_name(self.dir, old));
+            let _ = self.env.remove_file(&manifest_file_name(self.dir, old));
         }
-        sync_dir(self.dir)?;
+        self.env.sync_dir(self.dir)?;
         self.report.push(format!(
             "new manifest MANIFEST-{number:06}: {} tables, last sequence {}",
             self.tables.len(),

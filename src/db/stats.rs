@@ -62,6 +62,9 @@ pub struct Stats {
     /// Records hashed into memdb Merkle trees (roots and proofs; a tree
     /// rebuilt for a later sequence reuses the leaves it had).
     pub merkle_leaves_hashed: u64,
+    /// The sticky background error, if one stopped writes and compactions
+    /// (cleared only by reopening).
+    pub background_error: Option<String>,
 }
 
 #[derive(Default)]
@@ -233,6 +236,9 @@ impl Stats {
             self.write_delay_duration.as_secs_f64(),
             self.write_paused
         );
+        if let Some(e) = &self.background_error {
+            let _ = writeln!(s, "Background error: {e}");
+        }
         let _ = writeln!(
             s,
             "Writes merged: {} in {} groups",

@@ -2,16 +2,17 @@
 //! bounded by `max_open_files` (each open table costs one file descriptor
 //! plus its index and filter in memory).
 
-use std::fs::File;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::cache::{Cache, CacheKey};
 use crate::error::{Error, Result};
 use crate::storage::names::table_file_name;
+use crate::storage::Env;
 use crate::table::{Table, TableReadOptions};
 
 pub(crate) struct TableCache {
+    env: Arc<dyn Env>,
     dir: PathBuf,
     tables: Cache<Arc<Table>>,
     read_options: TableReadOptions,
@@ -19,8 +20,14 @@ pub(crate) struct TableCache {
 
 impl TableCache {
     /// `capacity` tables stay open at once (each entry is charged 1).
-    pub(crate) fn new(dir: PathBuf, capacity: usize, read_options: TableReadOptions) -> TableCache {
+    pub(crate) fn new(
+        env: Arc<dyn Env>,
+        dir: PathBuf,
+        capacity: usize,
+        read_options: TableReadOptions,
+    ) -> TableCache {
         TableCache {
+            env,
             dir,
             tables: Cache::with_shards(capacity, 0),
             read_options,
@@ -43,13 +50,13 @@ impl TableCache {
         let name = path
             .file_name()
             .map_or_else(|| number.to_string(), |n| n.to_string_lossy().into_owned());
-        let file = File::open(&path).map_err(|e| match e.kind() {
+        let file = self.env.open_random(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
                 Error::corruption(format!("table {name} is missing from the database"))
             }
             _ => Error::Io(e),
         })?;
-        let table = Table::open(Arc::new(file), size, self.read_options.clone(), &name)?;
+        let table = Table::open(file, size, self.read_options.clone(), &name)?;
         let handle = self.tables.insert(Self::key(number), table, 1);
         Ok(Arc::clone(&handle))
     }

@@ -2,19 +2,19 @@
 //! a transaction — its number reserved against deletion, its key range
 //! tracked, and the file synced before it is described to the manifest.
 
-use std::fs::{self, File};
 use std::io::BufWriter;
 
 use crate::db::core::DbInner;
 use crate::error::{Error, Result};
 use crate::key::parse_internal_key;
 use crate::storage::names::table_file_name;
+use crate::storage::WritableFile;
 use crate::table::TableBuilder;
 use crate::version::FileMeta;
 
 pub(crate) struct TableWriter {
     number: u64,
-    builder: Option<TableBuilder<BufWriter<File>>>,
+    builder: Option<TableBuilder<BufWriter<WritableFile>>>,
     smallest: Vec<u8>,
     largest: Vec<u8>,
     max_version: u64,
@@ -34,7 +34,7 @@ impl TableWriter {
             number
         };
         let path = table_file_name(&db.dir, number);
-        let file = match File::create(&path) {
+        let file = match db.opts.env.create(&path) {
             Ok(f) => f,
             Err(e) => {
                 db.pending_outputs.lock().remove(&number);
@@ -83,8 +83,8 @@ impl TableWriter {
         }
         let finished = (|| -> Result<(u64, Option<[u8; 32]>)> {
             let (writer, size, root) = builder.finish_with_root()?;
-            let file = writer.into_inner().map_err(|e| Error::Io(e.into_error()))?;
-            file.sync_all()?;
+            let mut file = writer.into_inner().map_err(|e| Error::Io(e.into_error()))?;
+            file.sync()?;
             Ok((size, root))
         })();
         match finished {
@@ -111,7 +111,10 @@ impl TableWriter {
         if let Some(b) = self.builder.take() {
             b.abandon();
         }
-        let _ = fs::remove_file(table_file_name(&db.dir, self.number));
+        let _ = db
+            .opts
+            .env
+            .remove_file(&table_file_name(&db.dir, self.number));
         db.pending_outputs.lock().remove(&self.number);
     }
 }

@@ -169,7 +169,8 @@ impl Transaction {
         }
         self.done = true;
         for meta in self.tables.drain(..) {
-            let _ = std::fs::remove_file(table_file_name(&self.db.dir, meta.number));
+            let path = table_file_name(&self.db.dir, meta.number);
+            let _ = self.db.opts.env.remove_file(&path);
             release_outputs(&self.db, [meta.number]);
         }
         self.db.unlock_write_plain();

@@ -148,6 +148,11 @@ fn table_worker(db: &Arc<DbInner>, commands: &Receiver<TableCmd>, pause: &Receiv
                     db.compact_range_levels(level, begin.as_deref(), end.as_deref(), pause);
                 if let Err(e) = &result {
                     info!(db.log, "range compaction failed: {e}");
+                    // As for automatic compactions: after a failed write or
+                    // a damaged input, nothing more is written until reopen.
+                    if matches!(e, crate::Error::Io(_) | crate::Error::Corruption(_)) {
+                        db.set_bg_error(e);
+                    }
                 }
                 let _ = ack.send(result);
             }

@@ -4,7 +4,6 @@
 //! that acknowledges merged writers or hands the lock to the writer that
 //! did not fit.
 
-use std::fs::OpenOptions;
 use std::io::BufWriter;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -21,7 +20,7 @@ use crate::journal::Writer;
 use crate::key::MAX_SEQUENCE;
 use crate::memdb::MemDb;
 use crate::options::WriteOptions;
-use crate::storage::names::{journal_file_name, sync_dir};
+use crate::storage::names::journal_file_name;
 
 /// A group's merge budget when the leader's own batch is small.
 const MERGE_LIMIT: usize = 128 << 10;
@@ -182,8 +181,13 @@ impl DbInner {
             journal.buf = buf;
             if let Err(e) = written {
                 // The journal may now end in a partial record; nothing more
-                // may be appended after it.
+                // may be appended after it — not even the failed group's
+                // bytes still buffered, which dropping the writer (or a
+                // flush at close) would write out.
                 self.set_bg_error(&e);
+                if let Some(failed) = guard.take() {
+                    let (_file, _unwritten) = failed.writer.into_inner().into_parts();
+                }
                 return Err(e);
             }
         }
@@ -280,11 +284,8 @@ impl DbInner {
         self.trigger_mem_wait()?;
         let number = self.versions.lock().new_file_number();
         let path = journal_file_name(&self.dir, number);
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        sync_dir(&self.dir)?;
+        let file = self.opts.env.create_new(&path)?;
+        self.opts.env.sync_dir(&self.dir)?;
         let mem = Arc::new(MemDb::new(self.icmp.clone(), self.opts.write_buffer.max(n)));
         let old = {
             let mut guard = self.journal.lock();
@@ -304,6 +305,8 @@ impl DbInner {
                 };
                 if let Err(e) = closed {
                     self.set_bg_error(&e);
+                    // Never retry the write (dropping a BufWriter flushes).
+                    let (_file, _unwritten) = old.writer.into_inner().into_parts();
                     return Err(e);
                 }
                 Some(old.number)

@@ -1,6 +1,7 @@
 //! `avccdb_env_t` and `avccdb_logger_t`: placeholders kept for LevelDB
-//! parity. avccdb always talks to the operating system directly and always
-//! writes its `LOG` file in the database directory.
+//! parity. Databases opened through the C API always use the operating
+//! system's files (`PosixEnv`; the fault-injecting `FaultEnv` is for the
+//! Rust tests) and always write their `LOG` file in the database directory.
 
 use std::ffi::c_char;
 

@@ -5,11 +5,11 @@
 //! (the name of the live manifest plus a newline), `LOCK`, `LOG` and
 //! `LOG.old` (the info log), and `NNNNNN.dbtmp` for files being written.
 
-use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::storage::Env;
 
 /// What a file in the database directory is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,30 +87,33 @@ fn parse_number(s: &str) -> Option<u64> {
 /// Points `CURRENT` at `MANIFEST-<manifest_number>` atomically: the new
 /// content is written to a temp file, synced, renamed over `CURRENT`, and the
 /// directory is synced so the rename itself survives a crash.
-pub fn set_current_file(dir: &Path, manifest_number: u64) -> Result<()> {
+pub fn set_current_file(env: &dyn Env, dir: &Path, manifest_number: u64) -> Result<()> {
     let temp = temp_file_name(dir, manifest_number);
     let contents = format!("MANIFEST-{manifest_number:06}\n");
     let written = (|| -> Result<()> {
-        let mut f = File::create(&temp)?;
+        let mut f = env.create(&temp)?;
         f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&temp, current_file_name(dir))?;
-        sync_dir(dir)
+        f.sync()?;
+        env.rename(&temp, &current_file_name(dir))?;
+        env.sync_dir(dir)?;
+        Ok(())
     })();
     if written.is_err() {
-        let _ = fs::remove_file(&temp);
+        let _ = env.remove_file(&temp);
     }
     written
 }
 
 /// Reads `CURRENT` and returns the manifest file name it names.
-pub fn read_current_file(dir: &Path) -> Result<String> {
-    let raw = fs::read(current_file_name(dir)).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            Error::NotFound(format!("{}: CURRENT does not exist", dir.display()))
-        }
-        _ => Error::Io(e),
-    })?;
+pub fn read_current_file(env: &dyn Env, dir: &Path) -> Result<String> {
+    let raw = env
+        .read_file(&current_file_name(dir))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                Error::NotFound(format!("{}: CURRENT does not exist", dir.display()))
+            }
+            _ => Error::Io(e),
+        })?;
     let text =
         std::str::from_utf8(&raw).map_err(|_| Error::corruption("CURRENT is not valid UTF-8"))?;
     let name = text
@@ -122,13 +125,6 @@ pub fn read_current_file(dir: &Path) -> Result<String> {
             "CURRENT names {name:?}, which is not a manifest"
         ))),
     }
-}
-
-/// fsyncs a directory so that entries created, renamed or removed in it are
-/// durable.
-pub fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)?.sync_all()?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -180,18 +176,20 @@ mod tests {
 
     #[test]
     fn current_file_switch_and_validation() {
+        use std::fs;
+        let env = &crate::storage::PosixEnv;
         let dir = std::env::temp_dir().join(format!("avccdb-names-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
-        assert!(read_current_file(&dir).unwrap_err().is_not_found());
-        set_current_file(&dir, 3).unwrap();
-        assert_eq!(read_current_file(&dir).unwrap(), "MANIFEST-000003");
-        set_current_file(&dir, 4).unwrap();
-        assert_eq!(read_current_file(&dir).unwrap(), "MANIFEST-000004");
+        assert!(read_current_file(env, &dir).unwrap_err().is_not_found());
+        set_current_file(env, &dir, 3).unwrap();
+        assert_eq!(read_current_file(env, &dir).unwrap(), "MANIFEST-000003");
+        set_current_file(env, &dir, 4).unwrap();
+        assert_eq!(read_current_file(env, &dir).unwrap(), "MANIFEST-000004");
         assert!(!temp_file_name(&dir, 4).exists());
         for bad in [&b"MANIFEST-000004"[..], b"000004.log\n", b"\xff\n"] {
             fs::write(current_file_name(&dir), bad).unwrap();
-            assert!(read_current_file(&dir).unwrap_err().is_corruption());
+            assert!(read_current_file(env, &dir).unwrap_err().is_corruption());
         }
         fs::remove_dir_all(&dir).unwrap();
     }

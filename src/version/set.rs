@@ -3,8 +3,6 @@
 //! that records every change. `log_and_apply` is the only way the table set
 //! changes: the edit is made durable in the manifest before it is installed.
 
-use std::fs::{self, File};
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,13 +12,15 @@ use crate::key::InternalKeyComparator;
 use crate::storage::names::{
     manifest_file_name, parse_file_name, read_current_file, set_current_file, FileType,
 };
+use crate::storage::{Env, WritableFile};
 use crate::version::{Version, VersionEdit, NUM_LEVELS};
 
 pub struct VersionSet {
+    env: Arc<dyn Env>,
     dir: PathBuf,
     icmp: InternalKeyComparator,
     current: Arc<Version>,
-    manifest: Option<Writer<File>>,
+    manifest: Option<Writer<WritableFile>>,
     manifest_number: u64,
     next_file_number: u64,
     last_sequence: u64,
@@ -30,7 +30,7 @@ pub struct VersionSet {
 
 impl VersionSet {
     /// Writes the manifest of a new, empty database and points CURRENT at it.
-    pub fn create_new(dir: &Path, icmp: &InternalKeyComparator) -> Result<()> {
+    pub fn create_new(env: &dyn Env, dir: &Path, icmp: &InternalKeyComparator) -> Result<()> {
         let manifest_number = 1;
         let edit = VersionEdit {
             comparator: Some(icmp.user_comparator().name().to_string()),
@@ -41,36 +41,41 @@ impl VersionSet {
         };
         let path = manifest_file_name(dir, manifest_number);
         let written = (|| -> Result<()> {
-            let mut writer = Writer::new(File::create(&path)?);
+            let mut writer = Writer::new(env.create(&path)?);
             let mut record = Vec::new();
             edit.encode(&mut record);
             writer.add_record(&record)?;
             writer.sync()?;
-            set_current_file(dir, manifest_number)
+            set_current_file(env, dir, manifest_number)
         })();
         if written.is_err() {
-            let _ = fs::remove_file(&path);
+            let _ = env.remove_file(&path);
         }
         written
     }
 
     /// Rebuilds the table set by replaying the manifest CURRENT names.
     /// The next `log_and_apply` starts a fresh manifest.
-    pub fn recover(dir: &Path, icmp: InternalKeyComparator, paranoid: bool) -> Result<VersionSet> {
-        let manifest_name = read_current_file(dir)?;
+    pub fn recover(
+        env: Arc<dyn Env>,
+        dir: &Path,
+        icmp: InternalKeyComparator,
+        paranoid: bool,
+    ) -> Result<VersionSet> {
+        let manifest_name = read_current_file(&*env, dir)?;
         let manifest_number = match parse_file_name(&manifest_name) {
             Some((FileType::Manifest, n)) => n,
             _ => return Err(Error::corruption("CURRENT does not name a manifest")),
         };
         let path = dir.join(&manifest_name);
-        let file = File::open(&path).map_err(|e| match e.kind() {
+        let file = env.open_sequential(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
                 Error::corruption(format!("{manifest_name} named by CURRENT does not exist"))
             }
             _ => Error::Io(e),
         })?;
         let mut reader = Reader::new(
-            BufReader::new(file),
+            file,
             ReaderOptions {
                 verify_checksums: true,
                 strict: paranoid,
@@ -78,6 +83,7 @@ impl VersionSet {
         )
         .named(&manifest_name);
         let mut set = VersionSet {
+            env,
             dir: dir.to_path_buf(),
             current: Arc::new(Version::empty(icmp.clone())),
             icmp,
@@ -191,7 +197,7 @@ impl VersionSet {
         if self.manifest.is_none() {
             let number = self.new_file_number();
             let path = manifest_file_name(&self.dir, number);
-            let mut writer = Writer::new(File::create(&path)?);
+            let mut writer = Writer::new(self.env.create(&path)?);
             let mut snapshot = self.current.snapshot_edit();
             snapshot.comparator = Some(self.icmp.user_comparator().name().to_string());
             snapshot.journal_number = Some(self.journal_number);
@@ -205,7 +211,7 @@ impl VersionSet {
             let mut record = Vec::new();
             snapshot.encode(&mut record);
             if let Err(e) = writer.add_record(&record) {
-                let _ = fs::remove_file(&path);
+                let _ = self.env.remove_file(&path);
                 return Err(e);
             }
             self.manifest = Some(writer);
@@ -225,11 +231,17 @@ impl VersionSet {
         let mut record = Vec::new();
         edit.encode(&mut record);
         let written = (|| -> Result<()> {
+            if !edit.new_tables.is_empty() {
+                // The tables' directory entries must be durable before a
+                // manifest that names them is: a power loss must never leave
+                // a manifest pointing at a file the directory forgot.
+                self.env.sync_dir(&self.dir)?;
+            }
             let manifest = self.manifest.as_mut().ok_or(Error::Closed)?;
             manifest.add_record(&record)?;
             manifest.sync()?;
             if let Some((number, _)) = &created {
-                set_current_file(&self.dir, *number)?;
+                set_current_file(&*self.env, &self.dir, *number)?;
             }
             Ok(())
         })();
@@ -238,7 +250,7 @@ impl VersionSet {
             // again. A manifest this call created is not live; remove it.
             self.manifest = None;
             if let Some((_, path)) = created {
-                let _ = fs::remove_file(path);
+                let _ = self.env.remove_file(&path);
             }
             return Err(e);
         }
@@ -261,7 +273,9 @@ impl VersionSet {
 mod tests {
     use super::*;
     use crate::key::{make_internal_key, Comparator, Kind};
+    use crate::storage::{default_env, PosixEnv};
     use crate::version::FileMeta;
+    use std::fs;
 
     fn temp_dir(tag: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("avccdb-vset-{tag}-{}", std::process::id()));
@@ -283,8 +297,8 @@ mod tests {
     fn edits_survive_recovery_and_start_new_manifests() {
         let dir = temp_dir("recover");
         let icmp = InternalKeyComparator::default();
-        VersionSet::create_new(&dir, &icmp).unwrap();
-        let mut set = VersionSet::recover(&dir, icmp.clone(), true).unwrap();
+        VersionSet::create_new(&PosixEnv, &dir, &icmp).unwrap();
+        let mut set = VersionSet::recover(default_env(), &dir, icmp.clone(), true).unwrap();
         let t1 = set.new_file_number();
         let t2 = set.new_file_number();
         let mut edit = VersionEdit::default();
@@ -300,7 +314,7 @@ mod tests {
         let first_manifest = set.manifest_number();
         drop(set);
 
-        let set = VersionSet::recover(&dir, icmp.clone(), true).unwrap();
+        let set = VersionSet::recover(default_env(), &dir, icmp.clone(), true).unwrap();
         assert_eq!(set.last_sequence(), 42);
         assert_eq!(set.journal_number(), 7);
         assert!(set.next_file_number() > first_manifest);
@@ -309,7 +323,7 @@ mod tests {
         assert_eq!(v.tables(1)[0].meta.number, t2);
         assert!(set.compact_pointers()[1].is_some());
         assert_eq!(
-            read_current_file(&dir).unwrap(),
+            read_current_file(&PosixEnv, &dir).unwrap(),
             format!("MANIFEST-{first_manifest:06}")
         );
         fs::remove_dir_all(&dir).unwrap();
@@ -327,12 +341,14 @@ mod tests {
             }
         }
         let dir = temp_dir("cmp");
-        VersionSet::create_new(&dir, &InternalKeyComparator::default()).unwrap();
+        VersionSet::create_new(&PosixEnv, &dir, &InternalKeyComparator::default()).unwrap();
         let other = InternalKeyComparator::new(Arc::new(Reverse));
-        let err = VersionSet::recover(&dir, other, false).err().unwrap();
+        let err = VersionSet::recover(default_env(), &dir, other, false)
+            .err()
+            .unwrap();
         assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
         fs::remove_file(manifest_file_name(&dir, 1)).unwrap();
-        let err = VersionSet::recover(&dir, InternalKeyComparator::default(), false)
+        let err = VersionSet::recover(default_env(), &dir, InternalKeyComparator::default(), false)
             .err()
             .unwrap();
         assert!(err.is_corruption(), "{err}");
@@ -343,8 +359,8 @@ mod tests {
     fn invalid_edit_is_not_installed() {
         let dir = temp_dir("invalid");
         let icmp = InternalKeyComparator::default();
-        VersionSet::create_new(&dir, &icmp).unwrap();
-        let mut set = VersionSet::recover(&dir, icmp.clone(), true).unwrap();
+        VersionSet::create_new(&PosixEnv, &dir, &icmp).unwrap();
+        let mut set = VersionSet::recover(default_env(), &dir, icmp.clone(), true).unwrap();
         let mut edit = VersionEdit::default();
         edit.delete_table(2, 99);
         assert!(set.log_and_apply(edit).is_err());
@@ -353,7 +369,7 @@ mod tests {
         ok.add_table(1, meta(50, "a", "b"));
         set.log_and_apply(ok).unwrap();
         drop(set);
-        let set = VersionSet::recover(&dir, icmp, true).unwrap();
+        let set = VersionSet::recover(default_env(), &dir, icmp, true).unwrap();
         assert_eq!(set.current().live_table_numbers().collect::<Vec<_>>(), [50]);
         fs::remove_dir_all(&dir).unwrap();
     }

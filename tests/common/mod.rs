@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use avccdb::{Options, ReadOptions, WriteOptions};
 
+pub mod faults;
 pub mod model;
 pub mod proofs;
 
