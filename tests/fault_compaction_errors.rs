@@ -234,8 +234,14 @@ fn repeated_failures_leave_no_growing_orphans() {
         // Removals fail too, so a failed table cannot clean itself up.
         env.inject(Injection::from_nth(FileOp::Sync, 1).on(FileType::Table));
         env.inject(Injection::from_nth(FileOp::Remove, 1));
-        next += write_until_error(&db, next, 60, &mut model);
-        assert!(db.compact_range(None, None).is_err(), "round {round}");
+        let acked = write_until_error(&db, next, 60, &mut model);
+        next += 60;
+        // The failure comes from a large batch's transaction (its table),
+        // or else from the flush that compact_range waits for.
+        assert!(
+            acked < 60 || db.compact_range(None, None).is_err(),
+            "round {round}: nothing failed"
+        );
         drop(db);
         let live = {
             let db = Db::open(dir.path(), clean_options()).unwrap();

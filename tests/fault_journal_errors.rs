@@ -142,3 +142,34 @@ fn disk_full_on_the_journal_is_a_clear_io_error_and_reopen_works() {
         false,
     );
 }
+
+/// No space for a new journal when the memdb rotates: the write that needed
+/// the rotation fails with the journal's path; nothing is broken, so the
+/// error is not sticky and the next write (once space is back) succeeds.
+#[test]
+fn disk_full_creating_a_journal_fails_that_write_only() {
+    let dir = TempDir::new("jcreate");
+    let env = FaultEnv::new();
+    let db = Db::open(dir.path(), fault_options(&env)).unwrap();
+    env.inject(
+        Injection::nth(FileOp::Create, 1)
+            .on(FileType::Journal)
+            .with(Fault::NoSpace),
+    );
+    let (acked, _, err) = write_until_failure(&db, &WriteOptions::default());
+    let text = err.to_string();
+    assert!(
+        text.contains(".log") && text.contains("No space left"),
+        "{text}"
+    );
+    assert_eq!(db.property("avccdb.background-error").unwrap(), "");
+    let mut model = acked;
+    for n in 20_000..20_300 {
+        db.write(&scripted_batch(n, &mut model), &WriteOptions::default())
+            .unwrap();
+    }
+    assert_holds(&db, &model, "after the failed rotation");
+    drop(db);
+    let db = Db::open(dir.path(), clean_options()).unwrap();
+    assert_holds(&db, &model, "after reopen");
+}

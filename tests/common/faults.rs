@@ -35,8 +35,8 @@ pub fn clean_options() -> Options {
     }
 }
 
-/// Batch `n` of a scripted workload: a few puts and sometimes a delete of
-/// an older key, plus the marker `__last` = n (so the batch applied last
+/// Batch `n` of a scripted workload: a few puts, sometimes a delete of an
+/// older key, every 40th a large batch (a transaction), plus the marker `__last` = n (so the batch applied last
 /// can be read back). Applies the same changes to `model`.
 pub fn scripted_batch(n: u64, model: &mut Plain) -> Batch {
     let mut batch = Batch::new();
@@ -45,6 +45,15 @@ pub fn scripted_batch(n: u64, model: &mut Plain) -> Batch {
         let v = format!("v{n}-{j}-{}", "p".repeat(((n + j) % 50) as usize)).into_bytes();
         batch.put(&k, &v);
         model.insert(k, v);
+    }
+    if n % 40 == 20 {
+        // Larger than the 32 KiB write buffer: the transaction path.
+        for j in 0..12u64 {
+            let k = format!("big{:03}", (n / 40 + j) % 30).into_bytes();
+            let v = format!("{n}-{j}-").repeat(700).into_bytes();
+            batch.put(&k, &v);
+            model.insert(k, v);
+        }
     }
     if n % 3 == 2 {
         let k = format!("k{:05}", (n * 11) % 600).into_bytes();
