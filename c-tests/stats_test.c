@@ -108,6 +108,10 @@ int main(void) {
   char *sst = avccdb_property_value(db, "avccdb.sstables");
   CHECK(sst != NULL && strstr(sst, "level") != NULL);
   avccdb_free(sst);
+  /* A healthy database has no background error: an empty string. */
+  char *bg = avccdb_property_value(db, "avccdb.background-error");
+  CHECK(bg != NULL && bg[0] == '\0');
+  avccdb_free(bg);
   CHECK(avccdb_property_value(db, "avccdb.no-such-thing") == NULL);
   CHECK(avccdb_last_error_code() == AVCCDB_ERR_NOT_FOUND);
   uint64_t v = 7;
