@@ -222,10 +222,10 @@ module Avccdb
       end
     end
 
-    # Yields key, value for each record in ascending key order (descending
-    # with reverse: true), keys in [from, to) when given. With
+    # Yields [key, value] for each record in ascending key order
+    # (descending with reverse: true), keys in [from, to) when given. With
     # versions: true, every live version of each key (newest first within
-    # a key) and its version: key, value, version. Read keywords as for
+    # a key) with its version: [key, value, version]. Read keywords as for
     # #iterator. Without a block, an Enumerator.
     def each(reverse: false, versions: false, **read, &block)
       unless block
@@ -233,7 +233,9 @@ module Avccdb
       end
 
       each_record(reverse: reverse, versions: versions, **read) do |r|
-        versions ? yield(r.key, r.value, r.version) : yield(r.key, r.value)
+        # One Array, as Hash#each does: |key, value| destructures it and
+        # Enumerable methods (map(&:first), to_h) see one element.
+        yield(versions ? [r.key, r.value, r.version] : [r.key, r.value])
       end
     end
 
