@@ -7,6 +7,12 @@ require "fileutils"
 require "tmpdir"
 require "avccdb"
 
+# Under CTest the suite must run against the gem `gem install` put there.
+installed = ENV.fetch("AVCCDB_EXPECT_INSTALLED_GEM", "")
+unless installed.empty? || $LOADED_FEATURES.grep(%r{/avccdb/db\.rb\z}).first&.start_with?(installed)
+  abort "avccdb was not loaded from the installed gem under #{installed}: #{$LOADED_FEATURES.grep(/avccdb/)}"
+end
+
 class AvccdbTest < Minitest::Test
   def setup
     @dir = Dir.mktmpdir("avccdb-ruby")
