@@ -13,7 +13,6 @@ Gem::Specification.new do |s|
                   "statistics, and Merkle proofs with a verifier that needs no database."
   s.authors = ["avccdb developers"]
   s.license = "Apache-2.0"
-  s.homepage = "https://github.com/avccdb/avccdb"
   s.files = Dir.chdir(__dir__) { Dir["lib/**/*.rb"] + ["README.md", "avccdb.gemspec"] }
   s.require_paths = ["lib"]
   s.required_ruby_version = ">= 2.7"
