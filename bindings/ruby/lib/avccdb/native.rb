@@ -10,7 +10,13 @@ require_relative "library_path"
 module Avccdb
   module C
     extend FFI::Library
-    ffi_lib Avccdb::LibraryPath.resolve
+    begin
+      ffi_lib Avccdb::LibraryPath.resolve
+    rescue LoadError => e
+      raise LoadError, "#{e.message} (install libavccdb and make it findable: " \
+                       "ENV['AVCCDB_LIBRARY'], PKG_CONFIG_PATH or the loader's path; " \
+                       "see the gem's README)"
+    end
 
     # Each open option: its C type (setter and getter are
     # avccdb_options_set_<name> / avccdb_options_get_<name>).
