@@ -73,7 +73,7 @@ func (d *DB) GetVersion(key []byte, version uint64, ro *ReadOptions) ([]byte, ui
 }
 
 // VersionHistory returns every live version of key in [min, max], newest
-// first (empty when there is none). min > max is ErrInvalidArgument.
+// first (empty when there is none, and when min > max).
 func (d *DB) VersionHistory(key []byte, min, max uint64, ro *ReadOptions) ([]VersionedValue, error) {
 	c, err := d.acquire()
 	if err != nil {
