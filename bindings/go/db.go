@@ -157,17 +157,15 @@ func (d *DB) Get(key []byte, ro *ReadOptions) ([]byte, error) {
 	if owned {
 		defer C.avccdb_readoptions_destroy(cro)
 	}
-	var e C.avccdb_go_err
-	var v *C.char
-	var n C.size_t
-	rc := C.avccdb_go_get(c, cro, ptr(key), clen(key), &v, &n, &e)
-	if err := takeError(&e); err != nil {
+	var r C.avccdb_go_get_result
+	rc := C.avccdb_go_get(c, cro, ptr(key), clen(key), &r)
+	if err := takeError(&r.err); err != nil {
 		return nil, err
 	}
 	if rc != C.AVCCDB_GET_FOUND {
 		return nil, ErrNotFound
 	}
-	return takeBytes(v, n), nil
+	return takeBytes(r.val, r.vlen), nil
 }
 
 // Has reports whether key has a value.

@@ -49,9 +49,9 @@ void avccdb_go_write(avccdb_t *db, const avccdb_writeoptions_t *wo, avccdb_write
   CODE(e);
 }
 int avccdb_go_get(avccdb_t *db, const avccdb_readoptions_t *ro, const char *k, size_t klen,
-                  char **v, size_t *vlen, avccdb_go_err *e) {
-  int rc = avccdb_get2(db, ro, k, klen, v, vlen, &e->msg);
-  CODE(e);
+                  avccdb_go_get_result *r) {
+  int rc = avccdb_get2(db, ro, k, klen, &r->val, &r->vlen, &r->err.msg);
+  CODE(&r->err);
   return rc;
 }
 char *avccdb_go_get_version(avccdb_t *db, const avccdb_readoptions_t *ro, const char *k,

@@ -29,8 +29,14 @@ void avccdb_go_delete_version(avccdb_t *db, const avccdb_writeoptions_t *wo, con
                               size_t klen, uint64_t version, avccdb_go_err *e);
 void avccdb_go_write(avccdb_t *db, const avccdb_writeoptions_t *wo, avccdb_writebatch_t *b,
                      avccdb_go_err *e);
+/* A get's outputs in one struct, so Go allocates once per call. */
+typedef struct {
+  avccdb_go_err err;
+  char *val;
+  size_t vlen;
+} avccdb_go_get_result;
 int avccdb_go_get(avccdb_t *db, const avccdb_readoptions_t *ro, const char *k, size_t klen,
-                  char **v, size_t *vlen, avccdb_go_err *e);
+                  avccdb_go_get_result *r);
 char *avccdb_go_get_version(avccdb_t *db, const avccdb_readoptions_t *ro, const char *k,
                             size_t klen, uint64_t version, size_t *vlen, uint64_t *found,
                             avccdb_go_err *e);
