@@ -93,7 +93,9 @@ func TestTransactionDiscard(t *testing.T) {
 	if err := tx.Delete([]byte("k")); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Delete after Discard err = %v", err)
 	}
-	if err := tx.Write(NewBatch()); !errors.Is(err, ErrClosed) {
+	b := NewBatch()
+	defer b.Release()
+	if err := tx.Write(b); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Write after Discard err = %v", err)
 	}
 	check(t, db.Put([]byte("k"), []byte("after"), nil))
