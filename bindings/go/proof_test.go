@@ -1,3 +1,5 @@
+// proof_test.go: Merkle proofs through the binding: round trips, stable
+// snapshot roots, tampered proofs, the integrity check.
 package avccdb
 
 import (
@@ -6,250 +8,10 @@ import (
 	"fmt"
 	"math/rand"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 )
 
-func open(t *testing.T, dir string) *DB {
-	t.Helper()
-	db, err := Open(dir, Options{CreateIfMissing: true, WriteBufferSize: 64 << 10})
-	if err != nil {
-		t.Fatalf("Open(%s): %v", dir, err)
-	}
-	return db
-}
-
-// A seeded random workload checked against a map, then against a full
-// forward and backward scan, then again after reopening.
-func TestRandomOpsMatchModel(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "db")
-	db := open(t, dir)
-	rng := rand.New(rand.NewSource(42))
-	model := map[string][]byte{}
-	for i := 0; i < 5000; i++ {
-		k := []byte(fmt.Sprintf("k%04d", rng.Intn(1500)))
-		switch rng.Intn(4) {
-		case 0:
-			if err := db.Delete(k, false); err != nil {
-				t.Fatalf("Delete: %v", err)
-			}
-			delete(model, string(k))
-		default:
-			v := make([]byte, rng.Intn(200))
-			rng.Read(v)
-			if err := db.Put(k, v, false); err != nil {
-				t.Fatalf("Put: %v", err)
-			}
-			model[string(k)] = v
-		}
-	}
-	check := func(db *DB, when string) {
-		for i := 0; i < 1500; i++ {
-			k := fmt.Sprintf("k%04d", i)
-			got, err := db.Get([]byte(k))
-			want, ok := model[k]
-			if !ok {
-				if !errors.Is(err, ErrNotFound) {
-					t.Fatalf("%s: Get(%s) = %q, %v; want ErrNotFound", when, k, got, err)
-				}
-				continue
-			}
-			if err != nil || !bytes.Equal(got, want) {
-				t.Fatalf("%s: Get(%s) = %q, %v; want %q", when, k, got, err, want)
-			}
-		}
-		keys := make([]string, 0, len(model))
-		for k := range model {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		it := db.NewIterator()
-		defer it.Release()
-		i := 0
-		for it.SeekToFirst(); it.Valid(); it.Next() {
-			if i >= len(keys) || string(it.Key()) != keys[i] || !bytes.Equal(it.Value(), model[keys[i]]) {
-				t.Fatalf("%s: forward scan position %d: got %q", when, i, it.Key())
-			}
-			i++
-		}
-		if i != len(keys) {
-			t.Fatalf("%s: forward scan saw %d keys, want %d", when, i, len(keys))
-		}
-		for it.SeekToLast(); it.Valid(); it.Prev() {
-			i--
-			if string(it.Key()) != keys[i] {
-				t.Fatalf("%s: backward scan position %d: got %q want %q", when, i, it.Key(), keys[i])
-			}
-		}
-		if i != 0 {
-			t.Fatalf("%s: backward scan stopped at %d", when, i)
-		}
-		if err := it.Err(); err != nil {
-			t.Fatalf("%s: iterator error: %v", when, err)
-		}
-	}
-	check(db, "before reopen")
-	db.Close()
-	db, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatalf("reopen: %v", err)
-	}
-	defer db.Close()
-	check(db, "after reopen")
-}
-
-func TestEmptyValueIsNotMissingAndBytesAreBinary(t *testing.T) {
-	db := open(t, filepath.Join(t.TempDir(), "db"))
-	defer db.Close()
-	if err := db.Put([]byte("e"), nil, false); err != nil {
-		t.Fatal(err)
-	}
-	v, err := db.Get([]byte("e"))
-	if err != nil || v == nil || len(v) != 0 {
-		t.Fatalf("Get(empty value) = %v, %v; want empty non-nil slice", v, err)
-	}
-	k, val := []byte{0, 1, 0, 255}, []byte{0, 0, 7, 0}
-	if err := db.Put(k, val, true); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := db.Get(k); err != nil || !bytes.Equal(v, val) {
-		t.Fatalf("binary Get = %v, %v", v, err)
-	}
-	if _, err := db.Get([]byte("absent")); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("Get(absent) err = %v, want ErrNotFound", err)
-	}
-}
-
-func TestBatchIsAtomicAndSnapshotIsolated(t *testing.T) {
-	db := open(t, filepath.Join(t.TempDir(), "db"))
-	defer db.Close()
-	for _, k := range []string{"a", "b", "c"} {
-		if err := db.Put([]byte(k), []byte("old-"+k), false); err != nil {
-			t.Fatal(err)
-		}
-	}
-	snap := db.NewSnapshot()
-	defer snap.Release()
-
-	b := NewBatch()
-	defer b.Release()
-	b.Put([]byte("a"), []byte("new-a"))
-	b.Delete([]byte("b"))
-	b.Put([]byte("d"), []byte("new-d"))
-	if err := db.Write(b, true); err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]string{"a": "new-a", "c": "old-c", "d": "new-d"}
-	for k, w := range want {
-		if v, err := db.Get([]byte(k)); err != nil || string(v) != w {
-			t.Fatalf("after batch Get(%s) = %q, %v; want %q", k, v, err, w)
-		}
-	}
-	if _, err := db.Get([]byte("b")); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("b should be deleted, err = %v", err)
-	}
-	// The snapshot sees none of the batch.
-	var seen []string
-	it := snap.NewIterator()
-	for it.SeekToFirst(); it.Valid(); it.Next() {
-		seen = append(seen, string(it.Key())+"="+string(it.Value()))
-	}
-	it.Release()
-	if got := fmt.Sprint(seen); got != "[a=old-a b=old-b c=old-c]" {
-		t.Fatalf("snapshot scan = %s", got)
-	}
-	if v, err := snap.Get([]byte("b")); err != nil || string(v) != "old-b" {
-		t.Fatalf("snapshot Get(b) = %q, %v", v, err)
-	}
-	// A cleared batch writes nothing.
-	b.Clear()
-	b.Put([]byte("x"), []byte("y"))
-	b.Clear()
-	if err := db.Write(b, false); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Get([]byte("x")); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("cleared batch wrote x: %v", err)
-	}
-}
-
-// Concurrent writers from many goroutines (and so many OS threads).
-func TestConcurrentWriters(t *testing.T) {
-	db := open(t, filepath.Join(t.TempDir(), "db"))
-	defer db.Close()
-	const writers, each = 8, 400
-	var wg sync.WaitGroup
-	errs := make(chan error, writers)
-	for w := 0; w < writers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := 0; i < each; i++ {
-				k := fmt.Sprintf("w%d-%04d", w, i)
-				if err := db.Put([]byte(k), []byte(k), false); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatalf("concurrent Put: %v", err)
-	}
-	n := 0
-	it := db.NewIterator()
-	defer it.Release()
-	for it.SeekToFirst(); it.Valid(); it.Next() {
-		if !bytes.Equal(it.Key(), it.Value()) {
-			t.Fatalf("key %q has value %q", it.Key(), it.Value())
-		}
-		n++
-	}
-	if n != writers*each {
-		t.Fatalf("found %d keys, want %d", n, writers*each)
-	}
-	if s, ok := db.Property("leveldb.stats"); !ok || s == "" {
-		t.Fatalf("leveldb.stats property missing")
-	}
-	if _, ok := db.Property("no.such.property"); ok {
-		t.Fatalf("unknown property reported as present")
-	}
-}
-
-func TestErrorsCarryCodes(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "db")
-	_, err := Open(dir, Options{})
-	var e *Error
-	if !errors.As(err, &e) || e.Code == 0 || e.Message == "" {
-		t.Fatalf("Open(missing) err = %v; want *Error with a code", err)
-	}
-	db := open(t, dir)
-	_, err = Open(dir, Options{})
-	if !errors.As(err, &e) || e.Code != CodeBusy {
-		t.Fatalf("second Open err = %v; want code %d (busy)", err, CodeBusy)
-	}
-	db.Close()
-	_, err = Open(dir, Options{CreateIfMissing: true, ErrorIfExists: true})
-	if err == nil {
-		t.Fatalf("Open with ErrorIfExists on an existing database succeeded")
-	}
-	if err := db.Put([]byte("k"), []byte("v"), false); !errors.Is(err, ErrClosed) {
-		t.Fatalf("Put after Close err = %v; want ErrClosed", err)
-	}
-	db.Close() // idempotent
-}
-
-// ---- Merkle proofs ----------------------------------------------------------
-
-// proofFixture writes versioned records of "acct" and "empty" between
-// enough filler (plain puts, version 0) to flush several tables with the
-// 64 KiB write buffer, so proofs cross memdb, level-0 and deeper layers.
-//
-//	acct: 10 "a10", 20 "a20", deleted at 30   empty: 7 ""   f00000..f01999: 0
 func proofFixture(t *testing.T, db *DB) {
 	t.Helper()
 	must := func(err error) {
@@ -260,15 +22,15 @@ func proofFixture(t *testing.T, db *DB) {
 	}
 	filler := func(from, to int) {
 		for i := from; i < to; i++ {
-			must(db.Put([]byte(fmt.Sprintf("f%05d", i)), bytes.Repeat([]byte{byte(i)}, 300), false))
+			must(db.Put([]byte(fmt.Sprintf("f%05d", i)), bytes.Repeat([]byte{byte(i)}, 300), nil))
 		}
 	}
-	must(db.PutVersion([]byte("acct"), 10, []byte("a10"), false))
+	must(db.PutVersion([]byte("acct"), 10, []byte("a10"), nil))
 	filler(0, 1000)
-	must(db.PutVersion([]byte("acct"), 20, []byte("a20"), false))
+	must(db.PutVersion([]byte("acct"), 20, []byte("a20"), nil))
 	filler(1000, 2000)
-	must(db.DeleteVersion([]byte("acct"), 30, false))
-	must(db.PutVersion([]byte("empty"), 7, nil, false))
+	must(db.DeleteVersion([]byte("acct"), 30, nil))
+	must(db.PutVersion([]byte("empty"), 7, nil, nil))
 }
 
 type getCase struct {
@@ -379,14 +141,16 @@ func TestProofRoundTrips(t *testing.T) {
 	db := open(t, dir)
 	proofFixture(t, db)
 	for _, when := range []string{"before reopen", "after reopen"} {
-		checkProvenGets(t, when, db.GetWithProof, nil)
-		checkProvenHistories(t, when, db.VersionHistoryWithProof, nil)
-		snap := db.NewSnapshot()
+		checkProvenGets(t, when, func(k []byte, v uint64) (ProvenValue, error) { return db.GetWithProof(k, v, nil) }, nil)
+		checkProvenHistories(t, when, func(k []byte, lo, hi uint64) (ProvenHistory, error) {
+			return db.VersionHistoryWithProof(k, lo, hi, nil)
+		}, nil)
+		snap := mustSnapshot(t, db)
 		root, err := snap.MasterRoot()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if viaRO, err := db.masterRoot(snap.ro); err != nil || viaRO != root {
+		if viaRO, err := db.MasterRoot(&ReadOptions{Snapshot: snap}); err != nil || viaRO != root {
 			t.Fatalf("%s: master root through read options = %v, %v; snapshot's %v", when, viaRO, err, root)
 		}
 		checkProvenGets(t, when+" (snapshot)", snap.GetWithProof, &root)
@@ -398,28 +162,28 @@ func TestProofRoundTrips(t *testing.T) {
 		if _, err := snap.GetWithProof([]byte("acct"), LatestVersion); !errors.Is(err, ErrClosed) {
 			t.Fatalf("GetWithProof on a released snapshot: %v; want ErrClosed", err)
 		}
-		if _, err := snap.Get([]byte("acct")); !errors.Is(err, ErrClosed) {
+		if _, err := snap.Get([]byte("acct"), nil); !errors.Is(err, ErrClosed) {
 			t.Fatalf("Get on a released snapshot: %v; want ErrClosed", err)
 		}
-		if _, err := db.MasterRoot(); err != nil {
+		if _, err := db.MasterRoot(nil); err != nil {
 			t.Fatal(err)
 		}
 		db.Close()
 		var err2 error
-		if db, err2 = Open(dir, Options{}); err2 != nil {
+		if db, err2 = Open(dir, nil); err2 != nil {
 			t.Fatal(err2)
 		}
 	}
 	defer db.Close()
 	// min > max is a bad argument, not an invalid proof, on both sides.
-	_, err := db.VersionHistoryWithProof([]byte("acct"), 5, 4)
+	_, err := db.VersionHistoryWithProof([]byte("acct"), 5, 4, nil)
 	var e *Error
-	if !errors.As(err, &e) || e.Code != CodeInvalidArgument || errors.Is(err, ErrInvalidProof) {
-		t.Fatalf("VersionHistoryWithProof(min > max) err = %v; want code %d", err, CodeInvalidArgument)
+	if !errors.As(err, &e) || e.Kind != KindInvalidArgument || errors.Is(err, ErrInvalidProof) {
+		t.Fatalf("VersionHistoryWithProof(min > max) err = %v; want kind %v", err, KindInvalidArgument)
 	}
 	_, err = VerifyHistoryProof(Root{}, []byte("acct"), 5, 4, []byte("AVCP"))
-	if !errors.As(err, &e) || e.Code != CodeInvalidArgument || errors.Is(err, ErrInvalidProof) {
-		t.Fatalf("VerifyHistoryProof(min > max) err = %v; want code %d", err, CodeInvalidArgument)
+	if !errors.As(err, &e) || e.Kind != KindInvalidArgument || errors.Is(err, ErrInvalidProof) {
+		t.Fatalf("VerifyHistoryProof(min > max) err = %v; want kind %v", err, KindInvalidArgument)
 	}
 }
 
@@ -430,7 +194,7 @@ func TestSnapshotRootStableWhileWriting(t *testing.T) {
 	db := open(t, filepath.Join(t.TempDir(), "db"))
 	defer db.Close()
 	proofFixture(t, db)
-	snap := db.NewSnapshot()
+	snap := mustSnapshot(t, db)
 	defer snap.Release()
 	root, err := snap.MasterRoot()
 	if err != nil {
@@ -441,12 +205,12 @@ func TestSnapshotRootStableWhileWriting(t *testing.T) {
 	go func() {
 		for i := 0; i < 4000; i++ {
 			k := []byte(fmt.Sprintf("f%05d", (i*7)%2500))
-			if err := db.Put(k, bytes.Repeat([]byte{'w'}, 200+i%100), false); err != nil {
+			if err := db.Put(k, bytes.Repeat([]byte{'w'}, 200+i%100), nil); err != nil {
 				done <- err
 				return
 			}
 			if i%500 == 0 {
-				if err := db.PutVersion([]byte("acct"), 40+uint64(i), []byte("later"), false); err != nil {
+				if err := db.PutVersion([]byte("acct"), 40+uint64(i), []byte("later"), nil); err != nil {
 					done <- err
 					return
 				}
@@ -476,7 +240,7 @@ func TestSnapshotRootStableWhileWriting(t *testing.T) {
 
 	// The current state moved on: its root differs, its answer for acct
 	// too, and its proof does not verify against the snapshot's root.
-	cur, err := db.GetWithProof([]byte("acct"), LatestVersion)
+	cur, err := db.GetWithProof([]byte("acct"), LatestVersion, nil)
 	if err != nil || !cur.Found || string(cur.Value) != "later" {
 		t.Fatalf("current GetWithProof(acct) = %+v, %v", cur, err)
 	}
@@ -497,7 +261,7 @@ func TestTamperedProofsRejected(t *testing.T) {
 	db := open(t, filepath.Join(t.TempDir(), "db"))
 	defer db.Close()
 	proofFixture(t, db)
-	snap := db.NewSnapshot()
+	snap := mustSnapshot(t, db)
 	defer snap.Release()
 	root, err := snap.MasterRoot()
 	if err != nil {
@@ -515,7 +279,7 @@ func TestTamperedProofsRejected(t *testing.T) {
 	invalid := func(what string, err error) {
 		t.Helper()
 		var e *Error
-		if !errors.Is(err, ErrInvalidProof) || !errors.As(err, &e) || e.Code != CodeInvalidProof ||
+		if !errors.Is(err, ErrInvalidProof) || !errors.As(err, &e) || e.Kind != KindInvalidProof ||
 			!strings.HasPrefix(e.Message, "Invalid proof: ") {
 			t.Fatalf("%s: err = %v; want an *Error matching ErrInvalidProof", what, err)
 		}
@@ -606,14 +370,16 @@ func TestCheckIntegrityAndMerkleOnWrite(t *testing.T) {
 	for _, deferHashing := range []bool{false, true} {
 		name := fmt.Sprintf("DisableMerkleOnWrite=%v", deferHashing)
 		dir := filepath.Join(t.TempDir(), "db")
-		db, err := Open(dir, Options{CreateIfMissing: true, WriteBufferSize: 64 << 10,
+		db, err := Open(dir, &Options{CreateIfMissing: true, WriteBufferSize: 64 << 10,
 			DisableMerkleOnWrite: deferHashing})
 		if err != nil {
 			t.Fatal(err)
 		}
 		proofFixture(t, db)
-		checkProvenGets(t, name, db.GetWithProof, nil)
-		checkProvenHistories(t, name, db.VersionHistoryWithProof, nil)
+		checkProvenGets(t, name, func(k []byte, v uint64) (ProvenValue, error) { return db.GetWithProof(k, v, nil) }, nil)
+		checkProvenHistories(t, name, func(k []byte, lo, hi uint64) (ProvenHistory, error) {
+			return db.VersionHistoryWithProof(k, lo, hi, nil)
+		}, nil)
 		r, err := db.CheckIntegrity()
 		if err != nil {
 			t.Fatalf("%s: CheckIntegrity: %v", name, err)
@@ -628,10 +394,10 @@ func TestCheckIntegrityAndMerkleOnWrite(t *testing.T) {
 		if _, err := db.CheckIntegrity(); !errors.Is(err, ErrClosed) {
 			t.Fatalf("CheckIntegrity after Close: %v; want ErrClosed", err)
 		}
-		if _, err := db.MasterRoot(); !errors.Is(err, ErrClosed) {
+		if _, err := db.MasterRoot(nil); !errors.Is(err, ErrClosed) {
 			t.Fatalf("MasterRoot after Close: %v; want ErrClosed", err)
 		}
-		if _, err := db.GetWithProof([]byte("k"), LatestVersion); !errors.Is(err, ErrClosed) {
+		if _, err := db.GetWithProof([]byte("k"), LatestVersion, nil); !errors.Is(err, ErrClosed) {
 			t.Fatalf("GetWithProof after Close: %v; want ErrClosed", err)
 		}
 	}
@@ -640,7 +406,7 @@ func TestCheckIntegrityAndMerkleOnWrite(t *testing.T) {
 func TestRootHex(t *testing.T) {
 	db := open(t, filepath.Join(t.TempDir(), "db"))
 	defer db.Close()
-	root, err := db.MasterRoot()
+	root, err := db.MasterRoot(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

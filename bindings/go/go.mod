@@ -1,0 +1,3 @@
+module avccdb.dev/avccdb
+
+go 1.19

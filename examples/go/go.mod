@@ -1,3 +1,0 @@
-module avccdb.example/avccdb
-
-go 1.19
