@@ -442,13 +442,14 @@ static enum outcome run_trial(long trial, uint64_t seed, const char *base, const
   leveldb_options_t *o = make_options(1, 0);
   char *err = NULL;
   leveldb_t *db = leveldb_open(o, work, &err);
-  int errors = 0, wrong = 0, missing = 0, journal_loss = 0, drop_counted = 0;
+  int errors = 0, wrong = 0, wrong_by_get = 0, missing = 0, journal_loss = 0, drop_counted = 0;
   int *obs = calloc((size_t)N, sizeof *obs);
   if (err) {
     errors++;
   } else {
     errors += read_all(db, obs);
     for (int i = 0; i < N; i++) judge(i, obs[i], &wrong, &missing, &journal_loss);
+    wrong_by_get = wrong;
     errors += iterate_all(db, obs, &wrong);
     for (int i = 0; i < N; i++) judge(i, obs[i], &wrong, &missing, &journal_loss);
     long long dropped = property_u64(db, "avccdb.journal_dropped_bytes");
@@ -468,10 +469,10 @@ static enum outcome run_trial(long trial, uint64_t seed, const char *base, const
   char note[512];
   check_repair(work, src, nsrc, pick, t, kind, note, sizeof note);
   if (verbose || out == WRONG || out == SILENT_LOSS)
-    printf("trial %ld: %s %s bit %ld (byte %ld): %s%s%s (wrong %d, missing %d, journal "
-           "loss %d, errors %d); %s\n",
+    printf("trial %ld: %s %s bit %ld (byte %ld): %s%s%s (wrong %d of which by get %d, missing "
+           "%d, journal loss %d, errors %d); %s\n",
            trial, KIND_NAME[kind], f->name, bit, bit / 8, OUTCOME_NAME[out], err ? ": " : "",
-           err ? err : "", wrong, missing, journal_loss, errors, note);
+           err ? err : "", wrong, wrong_by_get, missing, journal_loss, errors, note);
   leveldb_free(err);
   leveldb_options_destroy(o);
   return out;
