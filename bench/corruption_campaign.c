@@ -70,14 +70,14 @@ static void die(const char *what, const char *detail) {
 
 /* --- The workload: which generation each key has after each op ---------- */
 /* Generations in write order: 1 put all, 2 put i%3, 3 delete i%7, 4 put
- * (upper half) i%5, 5 put i%41, 6 delete i%43. Generations 5 and 6 are the
+ * (upper half) i%10, 5 put i%41, 6 delete i%43. Generations 5 and 6 are the
  * last phase, left in the journal. */
 static int op_applies(int i, int g) {
   switch (g) {
   case 1: return 1;
   case 2: return i % 3 == 0;
   case 3: return i % 7 == 0;
-  case 4: return i >= N / 2 && i % 5 == 0;
+  case 4: return i >= N / 2 && i % 10 == 0;
   case 5: return i % 41 == 0;
   case 6: return i % 43 == 0;
   }
@@ -209,6 +209,8 @@ static leveldb_options_t *make_options(int paranoid, int create) {
   leveldb_options_set_paranoid_checks(o, (uint8_t)paranoid);
   leveldb_options_set_write_buffer_size(o, 128 << 10);
   leveldb_options_set_max_file_size(o, 1 << 20); /* the least both accept */
+  /* Uncompressed, so that the bottom level spans several tables. */
+  leveldb_options_set_compression(o, leveldb_no_compression);
   return o;
 }
 
@@ -562,5 +564,6 @@ int main(int argc, char **argv) {
          "problems\n",
          trials, (unsigned long long)seed, first, bad, repair_bad);
   remove_dir(work);
+  remove_dir(base);
   return strict && (bad || repair_bad) ? 1 : 0;
 }
