@@ -271,3 +271,30 @@ fn truncated_and_damaged_tails_never_panic() {
         assert!(got.iter().all(|&i| l.spans[i].1 <= cut as u64));
     }
 }
+
+/// A last fragment whose length was damaged upwards, past the end of the
+/// file, looks like a torn write, but its whole payload is there with a
+/// matching checksum: it is reported as corruption (the campaign found a
+/// manifest losing its last edit this way), strict mode fails.
+#[test]
+fn a_damaged_last_length_is_corruption_not_a_torn_tail() {
+    let l = random_layout(61, BLOCK_SIZE / 2, 1000);
+    let at = *l.headers.last().unwrap();
+    let len = usize::from(u16::from_le_bytes([l.data[at + 4], l.data[at + 5]]));
+    let mut flips = 0;
+    for bit in 0..16 {
+        let damaged = len ^ (1 << bit);
+        if damaged <= len || at % BLOCK_SIZE + HEADER_SIZE + damaged > BLOCK_SIZE {
+            continue; // not torn-looking: covered by the other tests
+        }
+        let mut data = l.data.clone();
+        data[at + 4 + bit / 8] ^= 1 << (bit % 8);
+        let (got, log, dropped, torn) = read_checked(&l, &data);
+        assert_eq!(torn, 0, "bit {bit}");
+        assert!(log.torn_tail.is_none() && dropped > 0, "bit {bit}");
+        assert_eq!(got.len(), l.records.len() - 1, "bit {bit}");
+        assert_strict_fails(&l, &data, &format!("length bit {bit}"));
+        flips += 1;
+    }
+    assert!(flips >= 4, "only {flips} torn-looking flips");
+}

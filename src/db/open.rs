@@ -11,6 +11,7 @@ use crate::batch::decode_batches_with_header;
 use crate::cache::Cache;
 use crate::db::core::{DbInner, InnerParts, JournalFile};
 use crate::db::info_log::{info, InfoLog};
+use crate::db::stats::Counters;
 use crate::db::table_cache::TableCache;
 use crate::db::table_writer::release_outputs;
 use crate::db::workers::spawn_workers;
@@ -26,14 +27,17 @@ use crate::storage::Env;
 use crate::table::TableReadOptions;
 use crate::version::{FileMeta, VersionEdit, VersionSet};
 
-/// Logs damaged journal records to LOG and counts them.
+/// Logs damaged journal records to LOG and counts their bytes in the
+/// `journal_dropped_bytes` and `journal_torn_bytes` counters.
 struct LogReporter<'a> {
     log: &'a InfoLog,
+    counters: &'a Counters,
     name: String,
 }
 
 impl Reporter for LogReporter<'_> {
     fn corruption(&mut self, offset: u64, bytes: u64, reason: &str) {
+        Counters::add(&self.counters.journal_dropped_bytes, bytes);
         info!(
             self.log,
             "{}: dropped {bytes} bytes at offset {offset}: {reason}", self.name
@@ -41,6 +45,7 @@ impl Reporter for LogReporter<'_> {
     }
 
     fn torn_tail(&mut self, offset: u64, bytes: u64) {
+        Counters::add(&self.counters.journal_torn_bytes, bytes);
         info!(
             self.log,
             "{}: torn tail of {bytes} bytes at offset {offset} ignored (interrupted write)",
@@ -214,6 +219,7 @@ impl DbInner {
                     },
                     LogReporter {
                         log: &self.log,
+                        counters: &self.counters,
                         name: name.clone(),
                     },
                 )

@@ -62,6 +62,12 @@ pub struct Stats {
     /// Records hashed into memdb Merkle trees (roots and proofs; a tree
     /// rebuilt for a later sequence reuses the leaves it had).
     pub merkle_leaves_hashed: u64,
+    /// Journal bytes that recovery (open) dropped as corrupt and skipped
+    /// (only possible without `paranoid_checks`, which fails the open).
+    pub journal_dropped_bytes: u64,
+    /// Journal bytes that recovery ignored as a torn tail: a last record
+    /// cut short, as an interrupted write leaves it.
+    pub journal_torn_bytes: u64,
     /// The sticky background error, if one stopped writes and compactions
     /// (cleared only by reopening).
     pub background_error: Option<String>,
@@ -96,6 +102,8 @@ pub(crate) struct Counters {
     pub seek_compactions: AtomicU64,
     pub trivial_moves: AtomicU64,
     pub merkle_leaves_hashed: AtomicU64,
+    pub journal_dropped_bytes: AtomicU64,
+    pub journal_torn_bytes: AtomicU64,
 }
 
 impl Counters {
@@ -129,6 +137,8 @@ impl Counters {
         stats.seek_compactions = self.seek_compactions.load(Relaxed);
         stats.trivial_moves = self.trivial_moves.load(Relaxed);
         stats.merkle_leaves_hashed = self.merkle_leaves_hashed.load(Relaxed);
+        stats.journal_dropped_bytes = self.journal_dropped_bytes.load(Relaxed);
+        stats.journal_torn_bytes = self.journal_torn_bytes.load(Relaxed);
         for (level, out) in stats.levels.iter_mut().enumerate() {
             let c = &self.levels[level];
             out.read = c.read.load(Relaxed);
@@ -144,7 +154,7 @@ fn micros(d: Duration) -> u64 {
 
 /// The database-wide counters `Stats::counter` answers, by name.
 type Getter<T> = fn(&T) -> u64;
-const COUNTERS: [(&str, Getter<Stats>); 17] = [
+const COUNTERS: [(&str, Getter<Stats>); 19] = [
     ("write_delay_count", |s| s.write_delay_count),
     ("write_delay_duration_us", |s| {
         micros(s.write_delay_duration)
@@ -164,6 +174,8 @@ const COUNTERS: [(&str, Getter<Stats>); 17] = [
     ("seek_compactions", |s| s.seek_compactions),
     ("trivial_moves", |s| s.trivial_moves),
     ("merkle_leaves_hashed", |s| s.merkle_leaves_hashed),
+    ("journal_dropped_bytes", |s| s.journal_dropped_bytes),
+    ("journal_torn_bytes", |s| s.journal_torn_bytes),
 ];
 
 /// The per-level counters, answered as `level<N>.<name>`.
@@ -265,6 +277,11 @@ impl Stats {
             mb(self.io_write),
             mb(self.block_cache_size),
             self.opened_tables
+        );
+        let _ = writeln!(
+            s,
+            "Journal recovery: {} bytes dropped as corrupt, {} bytes of torn tail ignored",
+            self.journal_dropped_bytes, self.journal_torn_bytes
         );
         s
     }

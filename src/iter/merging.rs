@@ -1,7 +1,8 @@
 //! `MergingIter`: one sorted cursor over several sorted cursors (memdbs and
 //! tables), moving in either direction. Entries with equal keys from
 //! different children are all yielded, the child listed first winning ties,
-//! so callers list sources newest first.
+//! so callers list sources newest first. A child that stops on an error
+//! ends the merge (see `find_smallest`).
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -33,11 +34,18 @@ impl MergingIter {
         }
     }
 
-    /// Child with the smallest key; ties go to the earliest child.
+    /// Child with the smallest key; ties go to the earliest child. None
+    /// once a child has stopped on an error: what it would have yielded
+    /// next is unknown, and going on with the others would show an older
+    /// version of a key it holds a newer one of, or a key it deleted.
     fn find_smallest(&mut self) {
         let mut best: Option<usize> = None;
         for (i, child) in self.children.iter().enumerate() {
             if !child.valid() {
+                if child.status().is_err() {
+                    self.current = None;
+                    return;
+                }
                 continue;
             }
             best = match best {
@@ -54,11 +62,16 @@ impl MergingIter {
 
     /// Child with the largest key; ties go to the latest child, so that a
     /// reverse walk yields exactly the reverse of the forward order, which
-    /// is by (key, child index).
+    /// is by (key, child index). None once a child has stopped on an error,
+    /// as in `find_smallest`.
     fn find_largest(&mut self) {
         let mut best: Option<usize> = None;
         for (i, child) in self.children.iter().enumerate() {
             if !child.valid() {
+                if child.status().is_err() {
+                    self.current = None;
+                    return;
+                }
                 continue;
             }
             best = match best {
@@ -270,6 +283,86 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A child whose entries past `fail_at` cannot be read: moving onto
+    /// that position makes it invalid with an error, as a table iterator
+    /// does on a corrupt block.
+    struct FailingIter {
+        inner: VecIter,
+        pos: usize,
+        fail_at: usize,
+        failed: bool,
+    }
+
+    impl FailingIter {
+        fn settle(&mut self, pos: usize) {
+            self.pos = pos;
+            self.failed = self.inner.valid() && pos >= self.fail_at;
+        }
+    }
+
+    impl KvIter for FailingIter {
+        fn valid(&self) -> bool {
+            !self.failed && self.inner.valid()
+        }
+        fn seek_to_first(&mut self) {
+            self.inner.seek_to_first();
+            self.settle(0);
+        }
+        fn seek_to_last(&mut self) {
+            unreachable!("forward only")
+        }
+        fn seek(&mut self, _: &[u8]) {
+            unreachable!("forward only")
+        }
+        fn next(&mut self) {
+            self.inner.next();
+            self.settle(self.pos + 1);
+        }
+        fn prev(&mut self) {
+            unreachable!("forward only")
+        }
+        fn key(&self) -> &[u8] {
+            self.inner.key()
+        }
+        fn value(&self) -> &[u8] {
+            self.inner.value()
+        }
+        fn status(&self) -> Result<()> {
+            match self.failed {
+                true => Err(crate::Error::corruption("unreadable block")),
+                false => Ok(()),
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_child_ends_the_merge() {
+        let cmp: Arc<dyn Comparator> = Arc::new(BytewiseComparator);
+        let entries = |v: u8| -> Entries { (b'a'..=b'f').map(|k| (vec![k], vec![v])).collect() };
+        // The newer child fails on its 3rd entry ("c"); the older one must
+        // not go on to yield its own "c".."f" in place of the newer ones.
+        let newer = FailingIter {
+            inner: VecIter::new(entries(1), cmp.clone()),
+            pos: 0,
+            fail_at: 2,
+            failed: false,
+        };
+        let older = VecIter::new(entries(0), cmp.clone());
+        let mut it = MergingIter::new(vec![Box::new(newer), Box::new(older)], cmp);
+        let mut got = Vec::new();
+        it.seek_to_first();
+        while it.valid() {
+            got.push(entry(&it));
+            it.next();
+        }
+        let want: Entries = [(b'a', 1), (b'a', 0), (b'b', 1)]
+            .iter()
+            .map(|&(k, v)| (vec![k], vec![v]))
+            .collect();
+        assert_eq!(got, want);
+        assert!(it.status().is_err());
     }
 
     #[test]

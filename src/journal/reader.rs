@@ -8,6 +8,7 @@ use std::io::{self, Read};
 use super::format::{fragment_checksum, FragmentType, Header, BLOCK_SIZE, HEADER_SIZE};
 use super::report::Reporter;
 use crate::error::{Error, Result};
+use crate::util::crc::some_prefix_has_masked_crc;
 
 /// How a [`Reader`] treats damaged input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,6 +279,19 @@ impl<R: Read, P: Reporter> Reader<R, P> {
             let end = start + h.len;
             if end > self.len {
                 if self.eof && end <= BLOCK_SIZE {
+                    // A torn write leaves a prefix of its fragment. If the
+                    // bytes present already hold a whole payload with the
+                    // header's checksum, the length is what was damaged
+                    // (a false match needs a 32-bit CRC collision).
+                    if self.opts.verify_checksums
+                        && some_prefix_has_masked_crc(
+                            &[h.type_byte],
+                            &self.block[start..self.len],
+                            h.crc,
+                        )
+                    {
+                        return self.drop_block(offset, "fragment length damaged");
+                    }
                     // The file ends inside this fragment: a torn write.
                     self.pos = self.len;
                     return Ok(Step::End {

@@ -29,6 +29,20 @@ pub fn masked_crc32(parts: &[&[u8]]) -> u32 {
     mask(crc32(parts))
 }
 
+/// Whether `head` followed by some prefix of `data` (the empty one
+/// included) has the masked CRC `want`. One pass over `data`.
+pub fn some_prefix_has_masked_crc(head: &[u8], data: &[u8], want: u32) -> bool {
+    let mut h = crc32fast::Hasher::new();
+    h.update(head);
+    if mask(h.clone().finalize()) == want {
+        return true;
+    }
+    data.iter().any(|b| {
+        h.update(std::slice::from_ref(b));
+        mask(h.clone().finalize()) == want
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +54,20 @@ mod tests {
             assert_ne!(mask(v), v);
             assert_ne!(mask(mask(v)), mask(v));
         }
+    }
+
+    #[test]
+    fn finds_the_prefix_with_the_checksum() {
+        let data = b"hello world";
+        let want = masked_crc32(&[b"T", b"hello"]);
+        assert!(some_prefix_has_masked_crc(b"T", data, want));
+        assert!(some_prefix_has_masked_crc(
+            b"T",
+            data,
+            masked_crc32(&[b"T"])
+        ));
+        assert!(!some_prefix_has_masked_crc(b"U", data, want));
+        assert!(!some_prefix_has_masked_crc(b"T", b"hell", want));
     }
 
     #[test]
