@@ -1,0 +1,94 @@
+//! The crash loop's two halves (`scripts/crash-loop.sh` runs them, see
+//! docs/RELIABILITY.md, "Crash loop"):
+//!
+//! ```sh
+//! crash_loop write DIR ACKLOG SEED   # writes synced batches until killed
+//! crash_loop check DIR ACKLOG SEED   # after the kill: reopens and checks
+//! ```
+//!
+//! The writer continues from the batch after the one the database holds,
+//! appending each acknowledged batch number to ACKLOG; the checker reopens
+//! the database, replays the workload up to the batch it holds and compares
+//! every read with that model. `check` prints one line
+//! `ok start=S acked=A large_acked=L marker=K` and exits 0, or lists the
+//! problems and exits 1.
+
+mod check;
+mod model;
+mod workload;
+mod writer;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use avccdb::{Db, Options, ReadOptions};
+
+/// Small buffers, so memdb rotations, level-0 flushes and compactions run
+/// all the time; paranoid, so recovery fails on any corruption rather than
+/// skipping it (a torn journal tail is not corruption).
+pub fn options() -> Options {
+    Options {
+        write_buffer: 32 << 10,
+        compaction_table_size: 32 << 10,
+        compaction_total_size: 128 << 10,
+        paranoid_checks: true,
+        ..Options::default()
+    }
+}
+
+/// The number of the newest batch the database holds (None: no batch yet).
+pub fn read_marker(db: &Db) -> Result<Option<u64>, String> {
+    let Some(raw) = db
+        .get(workload::MARKER, &ReadOptions::default())
+        .map_err(|e| format!("reading the marker: {e}"))?
+    else {
+        return Ok(None);
+    };
+    let text = String::from_utf8_lossy(&raw);
+    text.parse()
+        .map(Some)
+        .map_err(|_| format!("the marker holds {text:?}, not a batch number"))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [command, dir, ack_log, seed] = args.as_slice() else {
+        eprintln!("usage: crash_loop write|check DIR ACKLOG SEED");
+        return ExitCode::from(2);
+    };
+    let Ok(seed) = seed.parse::<u64>() else {
+        eprintln!("crash_loop: SEED must be a number, not {seed:?}");
+        return ExitCode::from(2);
+    };
+    let (dir, ack_log) = (Path::new(dir), Path::new(ack_log));
+    match command.as_str() {
+        "write" => {
+            // Returns only on an error: the writer's way out is SIGKILL.
+            let e = writer::run(dir, ack_log, seed);
+            eprintln!("crash_loop write: {e}");
+            ExitCode::from(3)
+        }
+        "check" => match check::run(dir, ack_log, seed) {
+            Ok(s) => {
+                println!(
+                    "ok start={} acked={} large_acked={} marker={}",
+                    s.start,
+                    s.acked,
+                    s.large_acked,
+                    s.marker.map_or("none".to_string(), |k| k.to_string())
+                );
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                for p in &problems {
+                    println!("FAIL {p}");
+                }
+                ExitCode::from(1)
+            }
+        },
+        other => {
+            eprintln!("crash_loop: unknown command {other:?} (write or check)");
+            ExitCode::from(2)
+        }
+    }
+}
