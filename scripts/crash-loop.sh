@@ -5,103 +5,141 @@
 #
 # Each round starts the writer of examples/crash_loop (synced batches of
 # puts, deletes and versioned puts, a large batch every 50th, compactions
-# running), SIGKILLs it after a random 20-600 ms, then runs the checker,
-# which reopens the database and checks it against the acknowledged batches.
-# The database carries over from round to round. Prints the rounds, the
-# acknowledged batches and the failures; exits 1 if any round failed.
+# running) and SIGKILLs it after a random 20-600 ms; one round in three
+# then also reopens the database and SIGKILLs that after 0-99 ms, in the
+# middle of its recovery or not; then the checker reopens the database and
+# checks it against the acknowledged batches. The database carries over
+# from round to round. Prints the rounds, the acknowledged batches and the
+# failures; exits 1 if any round failed.
 #
 # The work directory is a fresh one under DIR (default: the system temp
 # dir); it is removed after a clean run, kept after a failure, with a copy
 # of the database as it was after each failing kill (round-N-db/).
-# CRASH_LOOP_SEED fixes the workload and kill-time seed (default: random).
-# The program is built with `cargo build --release` (CARGO_TARGET_DIR is
-# honoured).
+# CRASH_LOOP_SEED fixes the workload and kill-time seed (default: random;
+# kill times still vary with the machine's load). The program is built
+# with `cargo build --release` (CARGO and CARGO_TARGET_DIR are honoured).
 set -euo pipefail
 
-rounds="${1:-}"
-if ! [[ "$rounds" =~ ^[0-9]+$ ]] || [ "$rounds" -eq 0 ]; then
-  echo "usage: $0 ROUNDS [DIR]" >&2
-  exit 2
-fi
-parent="${2:-${TMPDIR:-/tmp}}"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cargo_bin="$(command -v cargo || echo "$HOME/.cargo/bin/cargo")"
-
-(cd "$root" && "$cargo_bin" build --release --locked --quiet --example crash_loop)
-target="${CARGO_TARGET_DIR:-$root/target}"
-case "$target" in /*) ;; *) target="$root/$target" ;; esac
-bin="$target/release/examples/crash_loop"
-
-seed="${CRASH_LOOP_SEED:-$(( (RANDOM << 30) ^ (RANDOM << 15) ^ RANDOM ))}"
-RANDOM=$((seed % 32768))
-mkdir -p "$parent"
-work="$(mktemp -d "$parent/crash-loop.XXXXXX")"
-db="$work/db"
-echo "crash loop: $rounds rounds, seed $seed, work dir $work"
-
-# The ack log starts each round as `start N`, N the batch to write next;
-# the writer appends what it acknowledges, the checker resets it.
+# Starts a fresh database; the ack log starts each round as `start N`, N
+# the batch to write next (the writer appends what it acknowledges, the
+# checker resets it).
 new_db() {
   rm -rf "$db"
   echo "start 0" >"$acks"
 }
-acks="$work/acks"
-new_db
-acked_total=0
-large_total=0
-failures=0
-kills_in_flight=0
-started=$SECONDS
-for ((round = 1; round <= rounds; round++)); do
-  "$bin" write "$db" "$acks" "$seed" 2>"$work/writer.err" &
-  writer=$!
-  delay_ms=$((20 + RANDOM % 581))
-  # The delay is when the kill lands, not a wait for anything.
-  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-  kill -KILL "$writer" 2>/dev/null || true
-  status=0
-  wait "$writer" 2>/dev/null || status=$?
-  if [ "$status" -ne 137 ]; then
-    # The writer only ends by the kill; anything else is an error of its own.
-    echo "round $round: the writer exited by itself (status $status):"
-    cat "$work/writer.err"
-    failures=$((failures + 1))
-    cp -a "$db" "$work/round-$round-db" 2>/dev/null || true
-    new_db
-    continue
-  fi
-  if out="$("$bin" check "$db" "$acks" "$seed" 2>&1)"; then
-    # ok start=S acked=A large_acked=L marker=K
-    read -r _ s a l k <<<"$out"
-    acked_total=$((acked_total + ${a#acked=}))
-    large_total=$((large_total + ${l#large_acked=}))
-    s=${s#start=}
-    k=${k#marker=}
-    # The batch in flight at the kill made it to disk, unacknowledged.
-    if [ "$k" != none ] && [ "$k" -eq $((s + ${a#acked=})) ]; then
-      kills_in_flight=$((kills_in_flight + 1))
-    fi
-  else
-    echo "round $round (killed after $delay_ms ms) FAILED:"
-    echo "$out"
-    failures=$((failures + 1))
-    cp -a "$db" "$work/round-$round-db"
-    cp "$acks" "$work/round-$round-acks"
-    # Later rounds start over on a fresh database: the model no longer fits.
-    new_db
-  fi
-  if [ $((round % 50)) -eq 0 ] && [ "$round" -lt "$rounds" ]; then
-    echo "  ... $round rounds, $acked_total acknowledged, $failures failures ($((SECONDS - started)) s)"
-  fi
-done
 
-echo "rounds: $rounds"
-echo "acknowledged batches: $acked_total (large: $large_total)"
-echo "kills after an unacknowledged batch reached the journal: $kills_in_flight"
-echo "failures: $failures"
-echo "seconds: $((SECONDS - started))"
-if [ "$failures" -ne 0 ]; then
-  echo "kept for inspection: $work"
-  exit 1
-fi
-rm -rf "$work"
+# Counts a failed round, keeps its database and starts over on a new one
+# (the model no longer fits the old one).
+fail_round() {
+  failures=$((failures + 1))
+  cp -a "$db" "$work/round-$round-db" 2>/dev/null || true
+  cp "$acks" "$work/round-$round-acks"
+  new_db
+}
+
+# Runs "$@" in the background and SIGKILLs it after $1 milliseconds (then
+# shifted off); sets `status` to its exit status (137: killed).
+run_and_kill() {
+  local ms=$1
+  shift
+  "$@" &
+  local pid=$!
+  # The delay is when the kill lands, not a wait for anything.
+  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+  kill -KILL "$pid" 2>/dev/null || true
+  status=0
+  wait "$pid" 2>/dev/null || status=$?
+}
+
+# Everything runs from main, so bash has read the whole script before any
+# of it runs: editing the file during a long run cannot derail that run.
+main() {
+  rounds="${1:-}"
+  if ! [[ "$rounds" =~ ^[0-9]+$ ]] || [ "$rounds" -eq 0 ]; then
+    echo "usage: $0 ROUNDS [DIR]" >&2
+    exit 2
+  fi
+  local parent="${2:-${TMPDIR:-/tmp}}"
+  local root cargo_bin target bin seed
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  cargo_bin="${CARGO:-$(command -v cargo || echo "$HOME/.cargo/bin/cargo")}"
+  (cd "$root" && "$cargo_bin" build --release --locked --quiet --example crash_loop)
+  target="${CARGO_TARGET_DIR:-$root/target}"
+  case "$target" in /*) ;; *) target="$root/$target" ;; esac
+  bin="$target/release/examples/crash_loop"
+
+  seed="${CRASH_LOOP_SEED:-$(((RANDOM << 30) ^ (RANDOM << 15) ^ RANDOM))}"
+  RANDOM=$((seed % 32768))
+  mkdir -p "$parent"
+  work="$(mktemp -d "$parent/crash-loop.XXXXXX")"
+  db="$work/db"
+  acks="$work/acks"
+  echo "crash loop: $rounds rounds, seed $seed, work dir $work"
+  new_db
+
+  failures=0
+  local acked_total=0 large_total=0 in_flight=0 before_large=0
+  local reopens=0 reopens_killed=0 started=$SECONDS
+  local delay out s a l k x
+  for ((round = 1; round <= rounds; round++)); do
+    delay=$((20 + RANDOM % 581))
+    run_and_kill "$delay" "$bin" write "$db" "$acks" "$seed" 2>"$work/writer.err"
+    if [ "$status" -ne 137 ]; then
+      # The writer only ends by the kill; anything else is its own error.
+      echo "round $round: the writer exited by itself (status $status):"
+      cat "$work/writer.err"
+      fail_round
+      continue
+    fi
+    if [ $((RANDOM % 3)) -eq 0 ]; then
+      reopens=$((reopens + 1))
+      run_and_kill $((RANDOM % 100)) "$bin" reopen "$db" 2>"$work/reopen.err"
+      case "$status" in
+        0) ;;
+        137) reopens_killed=$((reopens_killed + 1)) ;;
+        *)
+          echo "round $round: the reopen after the kill failed (status $status):"
+          cat "$work/reopen.err"
+          fail_round
+          continue
+          ;;
+      esac
+    fi
+    if out="$("$bin" check "$db" "$acks" "$seed" 2>&1)"; then
+      # ok start=S acked=A large_acked=L marker=K next_large=0|1
+      read -r _ s a l k x <<<"$out"
+      s=${s#start=} a=${a#acked=} l=${l#large_acked=} k=${k#marker=}
+      acked_total=$((acked_total + a))
+      large_total=$((large_total + l))
+      # The batch in flight at the kill made it to disk, unacknowledged.
+      if [ "$k" != none ] && [ "$k" -eq $((s + a)) ]; then
+        in_flight=$((in_flight + 1))
+      fi
+      if [ "$x" = next_large=1 ]; then
+        before_large=$((before_large + 1))
+      fi
+    else
+      echo "round $round (writer killed after $delay ms) FAILED:"
+      echo "$out"
+      fail_round
+    fi
+    if [ $((round % 50)) -eq 0 ] && [ "$round" -lt "$rounds" ]; then
+      echo "  ... $round rounds, $acked_total acknowledged, $failures failures ($((SECONDS - started)) s)"
+    fi
+  done
+
+  echo "rounds: $rounds"
+  echo "acknowledged batches: $acked_total (large: $large_total)"
+  echo "kills after an unacknowledged batch reached the database: $in_flight"
+  echo "kills with a large batch next to acknowledge: $before_large"
+  echo "reopens after a kill: $reopens (killed in turn: $reopens_killed)"
+  echo "failures: $failures"
+  echo "seconds: $((SECONDS - started))"
+  if [ "$failures" -ne 0 ]; then
+    echo "kept for inspection: $work"
+    exit 1
+  fi
+  rm -rf "$work"
+}
+
+main "$@"

@@ -142,20 +142,28 @@ pub fn read_ack_log(path: &Path) -> Result<(u64, Vec<u64>), String> {
 /// A readable form of one entry: the value's first bytes name the batch
 /// and record that wrote it.
 fn show(key: &[u8], version: u64, value: &[u8]) -> String {
-    let head = &value[..value.len().min(24)];
     format!(
-        "{}@{version}={:?}({} bytes)",
+        "{}@{version}={}",
         String::from_utf8_lossy(key),
-        String::from_utf8_lossy(head),
-        value.len()
+        show_value(Some(value))
     )
+}
+
+fn show_value(value: Option<&[u8]>) -> String {
+    value.map_or("not found".into(), |value| {
+        let head = &value[..value.len().min(24)];
+        format!("{:?}({} bytes)", String::from_utf8_lossy(head), value.len())
+    })
 }
 
 fn show_expected(e: Option<&Entry>) -> String {
     e.map_or("end".into(), |(k, v, value)| show(k, *v, &value.bytes()))
 }
 
-fn collect(mut it: Iter, backward: bool) -> Result<Vec<(Vec<u8>, u64, Vec<u8>)>, String> {
+/// One (key, version, value) an iterator yielded.
+type Yielded = (Vec<u8>, u64, Vec<u8>);
+
+fn collect(mut it: Iter, backward: bool) -> Result<Vec<Yielded>, String> {
     let mut out = Vec::new();
     if backward {
         it.seek_to_last();
@@ -244,9 +252,9 @@ fn compare_point_reads(db: &Db, model: &Model, problems: &mut Problems) {
         match db.get(key, &ro) {
             Ok(got) if got == expected => {}
             Ok(got) => problems.add(format!(
-                "get({name}) = {:?}, expected {:?}",
-                got.map(|v| show(key, 0, &v)),
-                expected.map(|v| show(key, 0, &v))
+                "get({name}) = {}, expected {}",
+                show_value(got.as_deref()),
+                show_value(expected.as_deref())
             )),
             Err(e) => problems.add(format!("get({name}): {e}")),
         }

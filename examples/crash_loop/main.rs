@@ -3,15 +3,17 @@
 //!
 //! ```sh
 //! crash_loop write DIR ACKLOG SEED   # writes synced batches until killed
+//! crash_loop reopen DIR              # opens (recovers) and closes
 //! crash_loop check DIR ACKLOG SEED   # after the kill: reopens and checks
 //! ```
 //!
 //! The writer continues from the batch after the one the database holds,
-//! appending each acknowledged batch number to ACKLOG; the checker reopens
-//! the database, replays the workload up to the batch it holds and compares
-//! every read with that model. `check` prints one line
-//! `ok start=S acked=A large_acked=L marker=K` and exits 0, or lists the
-//! problems and exits 1.
+//! appending each acknowledged batch number to ACKLOG; `reopen` is there to
+//! be killed in the middle of a recovery; the checker reopens the database,
+//! replays the workload up to the batch it holds and compares every read
+//! with that model. `check` prints one line
+//! `ok start=S acked=A large_acked=L marker=K next_large=0|1` and exits 0,
+//! or lists the problems and exits 1.
 
 mod check;
 mod model;
@@ -52,8 +54,13 @@ pub fn read_marker(db: &Db) -> Result<Option<u64>, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [command, dir] = args.as_slice() {
+        if command == "reopen" {
+            return reopen(Path::new(dir));
+        }
+    }
     let [command, dir, ack_log, seed] = args.as_slice() else {
-        eprintln!("usage: crash_loop write|check DIR ACKLOG SEED");
+        eprintln!("usage: crash_loop write|check DIR ACKLOG SEED, or crash_loop reopen DIR");
         return ExitCode::from(2);
     };
     let Ok(seed) = seed.parse::<u64>() else {
@@ -71,11 +78,12 @@ fn main() -> ExitCode {
         "check" => match check::run(dir, ack_log, seed) {
             Ok(s) => {
                 println!(
-                    "ok start={} acked={} large_acked={} marker={}",
+                    "ok start={} acked={} large_acked={} marker={} next_large={}",
                     s.start,
                     s.acked,
                     s.large_acked,
-                    s.marker.map_or("none".to_string(), |k| k.to_string())
+                    s.marker.map_or("none".to_string(), |k| k.to_string()),
+                    u8::from(workload::is_large(s.start + s.acked))
                 );
                 ExitCode::SUCCESS
             }
@@ -89,6 +97,21 @@ fn main() -> ExitCode {
         other => {
             eprintln!("crash_loop: unknown command {other:?} (write or check)");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Opens the database (recovering it after a kill) and closes it again.
+fn reopen(dir: &Path) -> ExitCode {
+    let reopened = Db::open(dir, options()).and_then(|db| {
+        read_marker(&db).map_err(avccdb::Error::Corruption)?;
+        db.close()
+    });
+    match reopened {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("crash_loop reopen: {e}");
+            ExitCode::from(3)
         }
     }
 }
