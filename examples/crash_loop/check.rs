@@ -1,34 +1,38 @@
 //! The crash loop's checker: after the writer was killed, reopens the
-//! database and checks it against the ack log and the workload. The marker
-//! says which batch `k` the database holds; then
-//! * nothing acknowledged is lost: `k` is at least the last acknowledged
-//!   batch, and at most one further (the write in flight at the kill);
+//! database and checks it against the ack log and the workload. Each
+//! writer's marker says which of its batches, `k`, the database holds; then
+//! * nothing acknowledged is lost: `k` is at least the writer's last
+//!   acknowledged batch, and at most one further (its write in flight at
+//!   the kill);
 //! * nothing is half there and nothing follows a gap: every read — plain
 //!   and all-versions iteration both ways, `get`, `get_with_version` at
 //!   each version, `version_history` of every key — answers exactly as
-//!   batches `0..=k` applied in full and nothing else would;
+//!   each writer's batches `0..=k` applied in full and nothing else would;
 //! * the tables are sound: `check_integrity` finds no problem.
 
 use std::path::Path;
 
 use avccdb::{Db, Iter, ReadOptions};
 
+use crate::ack_log;
 use crate::model::{Entry, Model};
-use crate::workload::{self, is_large, Value, KEYS, MARKER, MAX_VERSION};
+use crate::workload::{self, is_large, Value, KEYS, MAX_VERSION, WRITERS};
 use crate::{options, read_marker};
 
 /// Problems listed in full before the rest are only counted.
 const MAX_LISTED: usize = 20;
 
 pub struct Summary {
-    /// The first batch the killed writer was to write.
-    pub start: u64,
-    /// Batches it had acknowledged.
+    /// Batches the writers had acknowledged.
     pub acked: u64,
     /// Of those, large ones (transaction path).
     pub large_acked: u64,
-    /// The newest batch in the database.
-    pub marker: Option<u64>,
+    /// Writers whose batch in flight at the kill reached the database.
+    pub in_flight: u64,
+    /// Writers whose next batch to acknowledge was a large one.
+    pub next_large: u64,
+    /// The newest batch of each writer in the database.
+    pub held: Vec<Option<u64>>,
 }
 
 /// Problems found so far, listed up to `MAX_LISTED`.
@@ -58,29 +62,42 @@ impl Problems {
     }
 }
 
-pub fn run(dir: &Path, ack_log: &Path, seed: u64) -> Result<Summary, Vec<String>> {
-    let (start, acked) = read_ack_log(ack_log).map_err(|e| vec![e])?;
+pub fn run(dir: &Path, ack_path: &Path, seed: u64) -> Result<Summary, Vec<String>> {
+    let acks = ack_log::read(ack_path).map_err(|e| vec![e])?;
     let db = Db::open(dir, options()).map_err(|e| vec![format!("reopen: {e}")])?;
-    let marker = read_marker(&db).map_err(|e| vec![e])?;
     let mut problems = Problems::default();
-
-    // Batch numbers shifted by one, so "no batch" is 0.
-    let held = marker.map_or(0, |k| k + 1);
-    let floor = acked.last().map_or(start, |a| a + 1);
-    if held < floor {
-        problems.add(format!(
-            "acknowledged batch {} lost: the database holds batches up to {marker:?}",
-            floor - 1
-        ));
-    } else if held > floor + 1 {
-        problems.add(format!(
-            "the database holds batches up to {marker:?}, more than the last \
-             acknowledged one ({:?}) and the one in flight",
-            floor.checked_sub(1)
-        ));
+    let mut summary = Summary {
+        acked: 0,
+        large_acked: 0,
+        in_flight: 0,
+        next_large: 0,
+        held: Vec::new(),
+    };
+    for (w, acks) in (0..WRITERS).zip(&acks) {
+        let marker = read_marker(&db, w).map_err(|e| vec![e])?;
+        // Batch numbers shifted by one, so "no batch" is 0.
+        let held = marker.map_or(0, |k| k + 1);
+        let floor = acks.next();
+        if held < floor {
+            problems.add(format!(
+                "writer {w}: acknowledged batch {} lost: the database holds its batches up to {marker:?}",
+                floor - 1
+            ));
+        } else if held > floor + 1 {
+            problems.add(format!(
+                "writer {w}: the database holds its batches up to {marker:?}, more than the \
+                 last acknowledged one ({:?}) and the one in flight",
+                floor.checked_sub(1)
+            ));
+        }
+        summary.acked += acks.acked.len() as u64;
+        summary.large_acked += acks.acked.iter().filter(|&&n| is_large(n)).count() as u64;
+        summary.in_flight += u64::from(held == floor + 1);
+        summary.next_large += u64::from(is_large(floor));
+        summary.held.push(marker);
     }
 
-    let model = Model::replay(seed, marker);
+    let model = Model::replay(seed, &summary.held);
     compare_iterations(&db, &model, &mut problems);
     compare_point_reads(&db, &model, &mut problems);
     match db.check_integrity() {
@@ -95,48 +112,17 @@ pub fn run(dir: &Path, ack_log: &Path, seed: u64) -> Result<Summary, Vec<String>
         problems.add(format!("close: {e}"));
     }
     if problems.listed.is_empty() {
-        // The next writer must continue right after what was checked.
-        if let Err(e) = std::fs::write(ack_log, format!("start {held}\n")) {
-            problems.add(format!("ack log {}: {e}", ack_log.display()));
+        // The next writers must continue right after what was checked.
+        let next: Vec<u64> = summary
+            .held
+            .iter()
+            .map(|k| k.map_or(0, |k| k + 1))
+            .collect();
+        if let Err(e) = ack_log::reset(ack_path, &next) {
+            problems.add(e);
         }
     }
-    let summary = Summary {
-        start,
-        acked: acked.len() as u64,
-        large_acked: acked.iter().filter(|&&n| is_large(n)).count() as u64,
-        marker,
-    };
     problems.into_result(summary)
-}
-
-/// The ack log: `start S` (written by the previous check, or by the script
-/// for the first round), then one line per batch the writer acknowledged,
-/// consecutive from S. A last line without its newline was cut by the
-/// kill: that acknowledgement never completed, so it does not count.
-pub fn read_ack_log(path: &Path) -> Result<(u64, Vec<u64>), String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("ack log {}: {e}", path.display()))?;
-    let complete = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
-    let mut lines = complete.lines();
-    let start: u64 = lines
-        .next()
-        .and_then(|l| l.strip_prefix("start "))
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| format!("ack log {}: no `start N` line", path.display()))?;
-    let mut acked = Vec::new();
-    for (i, line) in lines.enumerate() {
-        let n: u64 = line
-            .parse()
-            .map_err(|_| format!("ack log: bad line {line:?}"))?;
-        if n != start + i as u64 {
-            return Err(format!(
-                "ack log: batch {n} acknowledged where {} was expected",
-                start + i as u64
-            ));
-        }
-        acked.push(n);
-    }
-    Ok((start, acked))
 }
 
 /// A readable form of one entry: the value's first bytes name the batch
@@ -231,8 +217,11 @@ fn compare_iterations(db: &Db, model: &Model, problems: &mut Problems) {
 
 fn compare_point_reads(db: &Db, model: &Model, problems: &mut Problems) {
     let ro = ReadOptions::default();
-    let mut keys: Vec<Vec<u8>> = (0..KEYS).map(workload::key).collect();
-    keys.push(MARKER.to_vec());
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    for w in 0..WRITERS {
+        keys.extend((0..KEYS).map(|i| workload::key(w, i)));
+        keys.push(workload::marker(w));
+    }
     let reads_at: Vec<u64> = (0..=MAX_VERSION + 1).chain([u64::MAX]).collect();
     for key in &keys {
         let name = String::from_utf8_lossy(key);

@@ -7,14 +7,16 @@
 //! crash_loop check DIR ACKLOG SEED   # after the kill: reopens and checks
 //! ```
 //!
-//! The writer continues from the batch after the one the database holds,
-//! appending each acknowledged batch number to ACKLOG; `reopen` is there to
-//! be killed in the middle of a recovery; the checker reopens the database,
-//! replays the workload up to the batch it holds and compares every read
-//! with that model. `check` prints one line
-//! `ok start=S acked=A large_acked=L marker=K next_large=0|1` and exits 0,
-//! or lists the problems and exits 1.
+//! The writer's threads continue each from the batch after the one the
+//! database holds, appending each acknowledged batch number to ACKLOG;
+//! `reopen` is there to be killed in the middle of a recovery; the checker
+//! reopens the database, replays the workload up to the batches it holds
+//! and compares every read with that model. `check` prints one line
+//! `ok acked=A large_acked=L in_flight=F next_large=X held=K0,K1` (summed
+//! over the writers, see `check::Summary`) and exits 0, or lists the
+//! problems and exits 1.
 
+mod ack_log;
 mod check;
 mod model;
 mod workload;
@@ -38,18 +40,19 @@ pub fn options() -> Options {
     }
 }
 
-/// The number of the newest batch the database holds (None: no batch yet).
-pub fn read_marker(db: &Db) -> Result<Option<u64>, String> {
+/// The number of writer `w`'s newest batch the database holds (None: no
+/// batch yet).
+pub fn read_marker(db: &Db, w: u64) -> Result<Option<u64>, String> {
     let Some(raw) = db
-        .get(workload::MARKER, &ReadOptions::default())
-        .map_err(|e| format!("reading the marker: {e}"))?
+        .get(&workload::marker(w), &ReadOptions::default())
+        .map_err(|e| format!("reading writer {w}'s marker: {e}"))?
     else {
         return Ok(None);
     };
     let text = String::from_utf8_lossy(&raw);
     text.parse()
         .map(Some)
-        .map_err(|_| format!("the marker holds {text:?}, not a batch number"))
+        .map_err(|_| format!("writer {w}'s marker holds {text:?}, not a batch number"))
 }
 
 fn main() -> ExitCode {
@@ -77,13 +80,18 @@ fn main() -> ExitCode {
         }
         "check" => match check::run(dir, ack_log, seed) {
             Ok(s) => {
+                let held: Vec<String> = s
+                    .held
+                    .iter()
+                    .map(|k| k.map_or("none".to_string(), |k| k.to_string()))
+                    .collect();
                 println!(
-                    "ok start={} acked={} large_acked={} marker={} next_large={}",
-                    s.start,
+                    "ok acked={} large_acked={} in_flight={} next_large={} held={}",
                     s.acked,
                     s.large_acked,
-                    s.marker.map_or("none".to_string(), |k| k.to_string()),
-                    u8::from(workload::is_large(s.start + s.acked))
+                    s.in_flight,
+                    s.next_large,
+                    held.join(",")
                 );
                 ExitCode::SUCCESS
             }
@@ -104,7 +112,9 @@ fn main() -> ExitCode {
 /// Opens the database (recovering it after a kill) and closes it again.
 fn reopen(dir: &Path) -> ExitCode {
     let reopened = Db::open(dir, options()).and_then(|db| {
-        read_marker(&db).map_err(avccdb::Error::Corruption)?;
+        for w in 0..workload::WRITERS {
+            read_marker(&db, w).map_err(avccdb::Error::Corruption)?;
+        }
         db.close()
     });
     match reopened {

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::workload::{batch_ops, Op, Value};
+use crate::workload::{batch_ops, Op, Value, WRITERS};
 
 #[derive(Default)]
 pub struct Model {
@@ -18,12 +18,15 @@ pub struct Model {
 pub type Entry = (Vec<u8>, u64, Value);
 
 impl Model {
-    /// The state after batches `0..=last` (empty when `last` is None).
-    pub fn replay(seed: u64, last: Option<u64>) -> Model {
+    /// The state after batches `0..=last[w]` of each writer `w` (none of
+    /// its batches when `last[w]` is None).
+    pub fn replay(seed: u64, last: &[Option<u64>]) -> Model {
         let mut model = Model::default();
-        if let Some(last) = last {
-            for n in 0..=last {
-                model.apply(batch_ops(seed, n));
+        for w in 0..WRITERS {
+            if let Some(last) = last[w as usize] {
+                for n in 0..=last {
+                    model.apply(batch_ops(seed, w, n));
+                }
             }
         }
         model
