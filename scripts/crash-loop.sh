@@ -51,8 +51,9 @@ run_and_kill() {
   wait "$pid" 2>/dev/null || status=$?
 }
 
-# Everything runs from main, so bash has read the whole script before any
-# of it runs: editing the file during a long run cannot derail that run.
+# Everything runs from main, and the line that calls it also exits, so bash
+# has read the whole script before any of it runs: editing the file during
+# a long run cannot derail that run.
 main() {
   rounds="${1:-}"
   if ! [[ "$rounds" =~ ^[0-9]+$ ]] || [ "$rounds" -eq 0 ]; then
@@ -142,4 +143,4 @@ main() {
   rm -rf "$work"
 }
 
-main "$@"
+main "$@"; exit
