@@ -36,11 +36,13 @@ fn listing(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn populate(dir: &Path) {
     let db = Db::open(dir, small_options()).unwrap();
     for i in 0..3000 {
-        db.put_with_version(&key(i), 1, &value(i, 1), &wo()).unwrap();
+        db.put_with_version(&key(i), 1, &value(i, 1), &wo())
+            .unwrap();
     }
     db.compact_range(None, None).unwrap();
     for i in 0..50 {
-        db.put_with_version(&key(i), 2, &value(i, 2), &wo()).unwrap();
+        db.put_with_version(&key(i), 2, &value(i, 2), &wo())
+            .unwrap();
     }
     db.delete_with_version(&key(7), 3, &wo()).unwrap();
     db.close().unwrap();
@@ -71,7 +73,15 @@ fn a_read_only_open_reads_everything_and_writes_no_file() {
         let root = db.master_root(&ro()).unwrap();
         let proven = db.get_with_proof(&key(5), u64::MAX, &ro()).unwrap();
         assert_eq!(proven.root, root);
-        let answer = verify(&root, &Query::Get { key: &key(5), version: u64::MAX }, &proven.proof).unwrap();
+        let answer = verify(
+            &root,
+            &Query::Get {
+                key: &key(5),
+                version: u64::MAX,
+            },
+            &proven.proof,
+        )
+        .unwrap();
         assert_eq!(
             answer,
             Answer::Found {
@@ -82,7 +92,11 @@ fn a_read_only_open_reads_everything_and_writes_no_file() {
         assert!(db.check_integrity().unwrap().is_clean());
         db.close().unwrap();
     }
-    assert_eq!(listing(dir.path()), before, "a read-only open changed files");
+    assert_eq!(
+        listing(dir.path()),
+        before,
+        "a read-only open changed files"
+    );
 }
 
 #[test]
@@ -124,7 +138,10 @@ fn readers_share_the_lock_and_exclude_a_writer() {
     let err = Db::open(dir.path(), small_options()).unwrap_err();
     assert!(matches!(err, Error::Busy(_)), "{err}");
     drop((a, b));
-    Db::open(dir.path(), small_options()).unwrap().close().unwrap();
+    Db::open(dir.path(), small_options())
+        .unwrap()
+        .close()
+        .unwrap();
 }
 
 #[test]

@@ -78,7 +78,9 @@ fn dump_table(out: &mut dyn Write, file: &Path, name: &str) -> CliResult {
     let size = std::fs::metadata(file)
         .map_err(|e| CliError::io(file.display(), e))?
         .len();
-    let reader = PosixEnv.open_random(file).map_err(|e| CliError::io(file.display(), e))?;
+    let reader = PosixEnv
+        .open_random(file)
+        .map_err(|e| CliError::io(file.display(), e))?;
     let opts = TableReadOptions {
         verify_checksums: true,
         ..TableReadOptions::default()
@@ -150,7 +152,7 @@ fn dump_journal(out: &mut dyn Write, file: &Path, name: &str, manifest: bool) ->
                 escape(r.key),
                 r.version
             )
-            .map_err(|e| avccdb::Error::Io(e))
+            .map_err(avccdb::Error::Io)
         });
         if let Err(e) = decoded {
             writeln!(out, "  undecodable batch: {e}")?;
@@ -179,7 +181,9 @@ fn print_edit(out: &mut dyn Write, edit: &VersionEdit) -> CliResult {
         writeln!(out, "  delete table: level {level} {number:06}.ldb")?;
     }
     for (level, t) in &edit.new_tables {
-        let root = t.merkle_root.map_or_else(|| "none".to_string(), |r| hex(&r));
+        let root = t
+            .merkle_root
+            .map_or_else(|| "none".to_string(), |r| hex(&r));
         writeln!(
             out,
             "  add table: level {level} {:06}.ldb, {} bytes, ['{}' .. '{}'], merkle root {root}",

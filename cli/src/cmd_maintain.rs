@@ -75,9 +75,10 @@ pub fn repair(out: &mut dyn Write, fmt: Format, db: &Path) -> CliResult {
 /// (tables, bytes) of every level.
 fn table_usage(db: &Db) -> (u64, u64) {
     let stats = db.stats();
-    stats.levels.iter().fold((0, 0), |(t, b), l| {
-        (t + l.tables as u64, b + l.size)
-    })
+    stats
+        .levels
+        .iter()
+        .fold((0, 0), |(t, b), l| (t + l.tables as u64, b + l.size))
 }
 
 pub fn compact(

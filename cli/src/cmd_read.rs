@@ -79,8 +79,15 @@ fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
 }
 
 pub fn scan(out: &mut dyn Write, fmt: Format, a: &ScanArgs) -> CliResult {
-    let mut lower = a.from.as_deref().map(|k| arg_bytes(k, fmt, "--from")).transpose()?;
-    let mut upper = a.to.as_deref().map(|k| arg_bytes(k, fmt, "--to")).transpose()?;
+    let mut lower = a
+        .from
+        .as_deref()
+        .map(|k| arg_bytes(k, fmt, "--from"))
+        .transpose()?;
+    let mut upper =
+        a.to.as_deref()
+            .map(|k| arg_bytes(k, fmt, "--to"))
+            .transpose()?;
     if let Some(p) = &a.prefix {
         let p = arg_bytes(p, fmt, "--prefix")?;
         lower = Some(lower.map_or(p.clone(), |l| l.max(p.clone())));
@@ -107,7 +114,9 @@ pub fn scan(out: &mut dyn Write, fmt: Format, a: &ScanArgs) -> CliResult {
     let mut printed = 0u64;
     while it.valid() && a.limit.is_none_or(|l| printed < l) {
         if fmt.json {
-            let line = Obj::new().bytes("key", it.key()).num("version", it.version());
+            let line = Obj::new()
+                .bytes("key", it.key())
+                .num("version", it.version());
             writeln!(out, "{}", line.bytes("value", it.value()).render())?;
         } else if a.all_versions {
             let (k, v) = (show(it.key(), fmt), show(it.value(), fmt));

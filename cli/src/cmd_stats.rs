@@ -39,7 +39,12 @@ pub fn stats(out: &mut dyn Write, fmt: Format, db: &Path) -> CliResult {
         .fold((0, 0), |(f, b), l| (f + l.tables, b + l.size));
     writeln!(out)?;
     writeln!(out, "tables:        {files} ({})", human_bytes(bytes))?;
-    for (level, l) in stats.levels.iter().enumerate().filter(|(_, l)| l.tables > 0) {
+    for (level, l) in stats
+        .levels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.tables > 0)
+    {
         writeln!(
             out,
             "  level {level}:     {} tables, {}",

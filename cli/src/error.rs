@@ -112,6 +112,11 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // One line whatever the message holds.
         let one_line = self.message.replace('\n', "; ");
-        write!(f, "{}: {}", self.kind.label(), one_line.trim_end_matches("; "))
+        write!(
+            f,
+            "{}: {}",
+            self.kind.label(),
+            one_line.trim_end_matches("; ")
+        )
     }
 }

@@ -15,7 +15,10 @@ pub fn require_db(dir: &Path) -> CliResult<()> {
     } else if dir.exists() {
         Err(CliError::new(
             Kind::NotFound,
-            format!("{}: not an avccdb database (no CURRENT file)", dir.display()),
+            format!(
+                "{}: not an avccdb database (no CURRENT file)",
+                dir.display()
+            ),
         ))
     } else {
         Err(CliError::new(

@@ -18,7 +18,9 @@ pub struct Record {
 
 impl Record {
     pub fn to_json(&self) -> String {
-        let obj = Obj::new().bytes("key", &self.key).num("version", self.version);
+        let obj = Obj::new()
+            .bytes("key", &self.key)
+            .num("version", self.version);
         match &self.value {
             Some(v) => obj.bytes("value", v),
             None => obj.bool("deleted", true),

@@ -44,9 +44,10 @@ pub fn unescape(s: &str) -> CliResult<Vec<u8>> {
                 let hex = s
                     .get(i + 2..i + 4)
                     .ok_or_else(|| CliError::usage(format!("truncated \\x escape in {s:?}")))?;
-                out.push(u8::from_str_radix(hex, 16).map_err(|_| {
-                    CliError::usage(format!("bad \\x escape {hex:?} in {s:?}"))
-                })?);
+                out.push(
+                    u8::from_str_radix(hex, 16)
+                        .map_err(|_| CliError::usage(format!("bad \\x escape {hex:?} in {s:?}")))?,
+                );
                 i += 2;
             }
             _ => return Err(CliError::usage(format!("unknown escape in {s:?}"))),
@@ -64,7 +65,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Bytes from hex (either case); `what` names the input in errors.
 pub fn unhex(s: &str, what: &str) -> CliResult<Vec<u8>> {
     let s = s.trim();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(CliError::usage(format!(
             "{what}: odd number of hex digits ({})",
             s.len()

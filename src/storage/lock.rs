@@ -93,7 +93,10 @@ mod tests {
         assert!(matches!(DirLock::acquire(&path), Err(Error::Busy(_))));
         drop((a, b));
         let writer = DirLock::acquire(&path).unwrap();
-        assert!(matches!(DirLock::acquire_shared(&path), Err(Error::Busy(_))));
+        assert!(matches!(
+            DirLock::acquire_shared(&path),
+            Err(Error::Busy(_))
+        ));
         drop(writer);
         std::fs::remove_file(&path).unwrap();
     }
