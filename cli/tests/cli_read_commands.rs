@@ -73,7 +73,7 @@ fn get_prints_the_value_and_its_version() {
         ],
     );
     assert_eq!(hexed.stdout, "7461620968657265\n");
-    let escaped = expect(
+    let flag_after = expect(
         0,
         [
             "get".as_ref(),
@@ -82,7 +82,7 @@ fn get_prints_the_value_and_its_version() {
             "ff006b".as_ref(),
         ],
     );
-    assert_eq!(escaped.stdout, "7461620968657265\n");
+    assert_eq!(flag_after.stdout, "7461620968657265\n");
     assert!(listing(&db) == before, "reads changed the database's files");
     // Raw non-UTF-8 bytes as arguments round-trip through put and get.
     let raw = OsStr::from_bytes(&[0xfe, b'k']);
