@@ -4,6 +4,7 @@
 #   cmake --install build --prefix /opt/avccdb
 #
 # lays out (LIBDIR is GNUInstallDirs' CMAKE_INSTALL_LIBDIR, normally "lib"):
+#   bin/avccdb                           the command-line tool (docs/CLI.md)
 #   include/avccdb.h
 #   include/leveldb/c.h                  only with -DAVCCDB_INSTALL_LEVELDB_HEADER=ON
 #   LIBDIR/libavccdb.so.X.Y.Z            the real file (SONAME libavccdb.so.X)
@@ -59,6 +60,10 @@ install(FILES "${AVCCDB_LIB_DIR}/${AVCCDB_SONAME}"
         DESTINATION "${AVCCDB_INSTALL_LIBDIR}" COMPONENT runtime)
 install(FILES "${AVCCDB_LIB_DIR}/libavccdb.so" "${AVCCDB_LIB_DIR}/libavccdb.a"
         DESTINATION "${AVCCDB_INSTALL_LIBDIR}" COMPONENT devel)
+
+# --- the command-line tool ----------------------------------------------------
+install(PROGRAMS "${AVCCDB_CLI_BIN}"
+        DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime)
 
 # --- CMake package: avccdb::avccdb and avccdb::avccdb_static -------------------
 configure_package_config_file(

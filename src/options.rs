@@ -80,6 +80,15 @@ pub struct Options {
     /// records the first time a root or proof needs them (one full read
     /// of each table) — for write-heavy databases that rarely prove.
     pub merkle_on_write: bool,
+    /// Open for reading only: no file is created, written, renamed or
+    /// removed (no new journal, manifest, tables or LOG); journals the
+    /// manifest does not cover are replayed into memory; no background
+    /// compaction runs; the LOCK is taken shared, so any number of
+    /// read-only opens coexist while a writable open fails with
+    /// `Error::Busy` (and the other way round). Writes, transactions and
+    /// compactions fail with `Error::NotSupported`. The database must
+    /// exist. Default: false.
+    pub read_only: bool,
     /// Where every file operation goes. Default: the operating system
     /// (`PosixEnv`); tests pass a `FaultEnv`.
     pub env: Arc<dyn Env>,
@@ -111,6 +120,7 @@ impl Default for Options {
             disable_large_batch_transaction: false,
             comparator: Arc::new(BytewiseComparator),
             merkle_on_write: true,
+            read_only: false,
             env: default_env(),
         }
     }
@@ -150,6 +160,7 @@ impl fmt::Debug for Options {
             )
             .field("comparator", &self.comparator.name())
             .field("merkle_on_write", &self.merkle_on_write)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }
@@ -270,6 +281,10 @@ pub struct ReadOptions {
     pub upper_bound: Option<Vec<u8>>,
     /// Iterators yield every version of each key, not only the newest.
     pub all_versions: bool,
+    /// Iterators also yield tombstones (`Iter::is_deletion`): with
+    /// `all_versions`, every (key, version) record the database holds —
+    /// what an exact export needs. Default: false.
+    pub include_tombstones: bool,
 }
 
 impl Default for ReadOptions {
@@ -281,6 +296,7 @@ impl Default for ReadOptions {
             lower_bound: None,
             upper_bound: None,
             all_versions: false,
+            include_tombstones: false,
         }
     }
 }

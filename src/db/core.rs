@@ -172,9 +172,11 @@ pub(crate) struct InnerParts {
     pub log: InfoLog,
     pub versions: VersionSet,
     pub mem: Arc<MemDb>,
-    pub journal: JournalFile,
+    /// None when read-only.
+    pub journal: Option<JournalFile>,
     pub last_seq: u64,
-    pub dir_lock: DirLock,
+    /// None when read-only and the database has no LOCK file.
+    pub dir_lock: Option<DirLock>,
 }
 
 impl DbInner {
@@ -214,12 +216,12 @@ impl DbInner {
             versions: Mutex::new(parts.versions),
             state: RwLock::new(ReadState {
                 mem: parts.mem,
-                mem_journal: parts.journal.number,
+                mem_journal: parts.journal.as_ref().map_or(0, |j| j.number),
                 frozen: None,
                 version: version.clone(),
             }),
             last_seq: AtomicU64::new(parts.last_seq),
-            journal: Mutex::new(Some(parts.journal)),
+            journal: Mutex::new(parts.journal),
             snapshots: Arc::new(SnapshotList::default()),
             live_versions: Mutex::new(vec![Arc::downgrade(&version)]),
             pending_outputs: Mutex::new(HashSet::new()),
@@ -236,7 +238,7 @@ impl DbInner {
             close_tx: Mutex::new(Some(close_tx)),
             close_rx,
             workers: Mutex::new(Vec::new()),
-            dir_lock: Mutex::new(Some(parts.dir_lock)),
+            dir_lock: Mutex::new(parts.dir_lock),
             opts,
         };
         (
@@ -273,6 +275,12 @@ impl DbInner {
     pub(crate) fn check_writable(&self) -> Result<()> {
         if self.is_closed() {
             return Err(Error::Closed);
+        }
+        if self.opts.read_only {
+            return Err(Error::NotSupported(format!(
+                "{}: the database is open read-only",
+                self.dir.display()
+            )));
         }
         match self.bg_error() {
             Some(e) => Err(e),

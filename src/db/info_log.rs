@@ -29,6 +29,13 @@ impl InfoLog {
         }
     }
 
+    /// A log that writes nothing (read-only opens create no file).
+    pub(crate) fn disabled() -> InfoLog {
+        InfoLog {
+            file: Mutex::new(None),
+        }
+    }
+
     pub(crate) fn log(&self, message: std::fmt::Arguments<'_>) {
         let mut guard = self.file.lock();
         if let Some(file) = guard.as_mut() {

@@ -30,6 +30,9 @@ pub struct IterSpec {
     pub lower_bound: Option<Vec<u8>>,
     /// User keys ≥ this are not yielded.
     pub upper_bound: Option<Vec<u8>>,
+    /// Also yield groups whose newest visible record is a tombstone
+    /// (`is_deletion` tells them apart), for exports and debugging.
+    pub include_tombstones: bool,
 }
 
 pub struct DbIter {
@@ -45,6 +48,7 @@ pub struct DbIter {
     saved_key: Vec<u8>,
     saved_version: u64,
     saved_value: Vec<u8>,
+    saved_kind: Kind,
 }
 
 impl DbIter {
@@ -67,6 +71,7 @@ impl DbIter {
             saved_key: Vec::new(),
             saved_version: 0,
             saved_value: Vec::new(),
+            saved_kind: Kind::Value,
         }
     }
 
@@ -103,6 +108,20 @@ impl DbIter {
         match self.direction {
             Direction::Forward => self.parsed_current().map_or(0, |p| p.version),
             Direction::Reverse => self.saved_version,
+        }
+    }
+
+    /// True when the current record is a tombstone (only ever with
+    /// `IterSpec::include_tombstones`).
+    pub fn is_deletion(&self) -> bool {
+        if !self.valid {
+            return false;
+        }
+        match self.direction {
+            Direction::Forward => self
+                .parsed_current()
+                .is_some_and(|p| p.kind == Kind::Deletion),
+            Direction::Reverse => self.saved_kind == Kind::Deletion,
         }
     }
 
@@ -166,6 +185,10 @@ impl DbIter {
                 }
                 if !(skipping && self.same_group(&parsed, &self.saved_key, self.saved_version)) {
                     match parsed.kind {
+                        Kind::Deletion if self.spec.include_tombstones => {
+                            self.valid = true;
+                            return;
+                        }
                         Kind::Value => {
                             self.valid = true;
                             return;
@@ -189,7 +212,10 @@ impl DbIter {
     /// With `inner` just before (or at the last record of) a group, walks
     /// backwards collecting the newest visible record of the previous group.
     fn find_prev_entry(&mut self) {
-        let mut kind = Kind::Deletion;
+        // The kind of the group collected so far (None: none yet). A
+        // tombstone group is yielded only with `include_tombstones`.
+        let tombstones = self.spec.include_tombstones;
+        let mut collected: Option<Kind> = None;
         while self.inner.valid() {
             let parsed = match parse_internal_key(self.inner.key()) {
                 Ok(p) => p,
@@ -199,12 +225,17 @@ impl DbIter {
                 break;
             }
             if parsed.sequence <= self.sequence {
-                if kind == Kind::Value
-                    && self.group_before(&parsed, &self.saved_key, self.saved_version)
-                {
+                let yieldable = match collected {
+                    Some(Kind::Value) => true,
+                    Some(Kind::Deletion) => tombstones,
+                    None => false,
+                };
+                if yieldable && self.group_before(&parsed, &self.saved_key, self.saved_version) {
                     break; // a whole later group is collected
                 }
-                kind = parsed.kind;
+                let kind = parsed.kind;
+                collected = Some(kind);
+                self.saved_kind = kind;
                 self.saved_key.clear();
                 self.saved_key.extend_from_slice(parsed.user_key);
                 self.saved_version = parsed.version;
@@ -215,7 +246,12 @@ impl DbIter {
             }
             self.inner.prev();
         }
-        if kind == Kind::Deletion {
+        let found = match collected {
+            Some(Kind::Value) => true,
+            Some(Kind::Deletion) => tombstones,
+            None => false,
+        };
+        if !found {
             self.valid = false;
             self.saved_key.clear();
             self.saved_value.clear();

@@ -79,15 +79,27 @@ fn model(records: &[Record], seq: u64, spec: &IterSpec) -> Vec<(Vec<u8>, u64, Ve
             }
             last_key = Some(key.clone());
         }
-        if r.kind == Kind::Value {
-            out.push((key, r.version, r.value.clone()));
+        match r.kind {
+            Kind::Value => out.push((key, r.version, r.value.clone())),
+            Kind::Deletion if spec.include_tombstones => {
+                out.push((key, r.version, TOMBSTONE.to_vec()))
+            }
+            Kind::Deletion => {}
         }
     }
     out
 }
 
+/// Stands for a tombstone's value in the expected and yielded entries.
+const TOMBSTONE: &[u8] = b"<tombstone>";
+
 fn current(it: &DbIter) -> (Vec<u8>, u64, Vec<u8>) {
-    (it.key().to_vec(), it.version(), it.value().to_vec())
+    let value = if it.is_deletion() {
+        TOMBSTONE.to_vec()
+    } else {
+        it.value().to_vec()
+    };
+    (it.key().to_vec(), it.version(), value)
 }
 
 fn random_spec(rng: &mut Rng) -> IterSpec {
@@ -96,6 +108,7 @@ fn random_spec(rng: &mut Rng) -> IterSpec {
         all_versions: rng.one_in(2),
         lower_bound: bound(rng),
         upper_bound: bound(rng),
+        include_tombstones: rng.one_in(2),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Opening a database: the directory and its LOCK, a new or recovered
 //! manifest, replay of the journals the manifest does not cover (each
-//! becomes level-0 tables), a fresh journal, and the workers. Also close.
+//! becomes level-0 tables), a fresh journal, and the workers; the
+//! read-only open, which writes nothing; and close.
 
 use std::io::BufWriter;
 use std::path::Path;
@@ -24,7 +25,7 @@ use crate::storage::names::{
     current_file_name, journal_file_name, lock_file_name, parse_file_name, FileType,
 };
 use crate::storage::Env;
-use crate::table::TableReadOptions;
+use crate::table::{Block, TableReadOptions};
 use crate::version::{FileMeta, VersionEdit, VersionSet};
 
 /// Logs damaged journal records to LOG and counts their bytes in the
@@ -56,6 +57,9 @@ impl Reporter for LogReporter<'_> {
 
 pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
     opts.validate()?;
+    if opts.read_only {
+        return open_read_only(path, opts);
+    }
     let dir = path.to_path_buf();
     let env = opts.env.clone();
     if !env.is_dir(&dir) {
@@ -88,30 +92,7 @@ pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
     let log = InfoLog::open(&*env, &dir);
     info!(log, "opening {} with {:?}", dir.display(), opts);
     let mut versions = VersionSet::recover(env.clone(), &dir, icmp.clone(), opts.paranoid_checks)?;
-
-    let block_cache = match (&opts.block_cache, opts.block_cache_capacity) {
-        (Some(c), _) => Some(c.clone()),
-        (None, 0) => None,
-        (None, cap) => Some(Arc::new(Cache::new(cap))),
-    };
-    let table_cache = Arc::new(TableCache::new(
-        env.clone(),
-        dir.clone(),
-        opts.max_open_files.saturating_sub(10).max(10),
-        TableReadOptions {
-            comparator: Arc::new(icmp.clone()),
-            filter_policy: opts
-                .effective_filter_policy()
-                .map(|p| Arc::new(crate::table::InternalFilterPolicy::new(p)) as _),
-            cache: block_cache.clone(),
-            verify_checksums: opts.paranoid_checks,
-            leaf_hasher: None,
-            // Block trees for proofs: a quarter of the block cache's size.
-            merkle_cache: block_cache
-                .as_ref()
-                .map(|c| Arc::new(Cache::new((c.capacity() / 4).max(1 << 20)))),
-        },
-    ));
+    let (block_cache, table_cache) = caches(&opts, &dir, &icmp);
     check_tables_present(&*env, &dir, &versions)?;
 
     // A temporary engine state for replay: recovered memdbs become level-0
@@ -134,17 +115,17 @@ pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
         log,
         versions,
         mem,
-        journal: JournalFile {
+        journal: Some(JournalFile {
             writer: Writer::new(BufWriter::with_capacity(64 << 10, journal_file)),
             number: journal_number,
             buf: Vec::new(),
             unsynced: false,
-        },
+        }),
         last_seq,
-        dir_lock,
+        dir_lock: Some(dir_lock),
     });
     let inner = Arc::new(inner);
-    let recovered = inner.replay_journals(&journals, journal_number);
+    let recovered = inner.replay_journals(&journals, Some(journal_number));
     if let Err(e) = recovered {
         let _ = env.remove_file(&journal_path);
         return Err(e);
@@ -159,6 +140,78 @@ pub(crate) fn open_inner(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
         inner.last_seq.load(Ordering::Acquire)
     );
     Ok(inner)
+}
+
+/// A read-only open (`Options::read_only`): the same recovery with no
+/// file created, written or removed — journals are replayed into the
+/// memdb, and no worker starts, so nothing ever compacts.
+fn open_read_only(path: &Path, opts: Options) -> Result<Arc<DbInner>> {
+    let dir = path.to_path_buf();
+    let env = opts.env.clone();
+    if !env.exists(&current_file_name(&dir)) {
+        return Err(Error::NotFound(format!(
+            "{}: no database here (a read-only open creates none)",
+            dir.display()
+        )));
+    }
+    let dir_lock = env.lock_shared(&lock_file_name(&dir))?;
+    let icmp = InternalKeyComparator::new(opts.comparator.clone());
+    let versions = VersionSet::recover(env.clone(), &dir, icmp.clone(), opts.paranoid_checks)?;
+    let (block_cache, table_cache) = caches(&opts, &dir, &icmp);
+    check_tables_present(&*env, &dir, &versions)?;
+    let journals = journals_to_replay(&*env, &dir, versions.journal_number())?;
+    let mem = Arc::new(MemDb::new(icmp.clone(), opts.write_buffer));
+    let last_seq = versions.last_sequence();
+    // The worker channels are dropped here: with no worker, triggers are
+    // no-ops and waits fail (writes and compactions are refused first).
+    let (inner, _no_workers) = DbInner::new(InnerParts {
+        dir,
+        opts,
+        icmp,
+        table_cache,
+        block_cache,
+        log: InfoLog::disabled(),
+        versions,
+        mem,
+        journal: None,
+        last_seq,
+        dir_lock,
+    });
+    let inner = Arc::new(inner);
+    inner.replay_journals(&journals, None)?;
+    Ok(inner)
+}
+
+/// The block cache (private or shared) and the table cache over it.
+fn caches(
+    opts: &Options,
+    dir: &Path,
+    icmp: &InternalKeyComparator,
+) -> (Option<Arc<Cache<Block>>>, Arc<TableCache>) {
+    let block_cache = match (&opts.block_cache, opts.block_cache_capacity) {
+        (Some(c), _) => Some(c.clone()),
+        (None, 0) => None,
+        (None, cap) => Some(Arc::new(Cache::new(cap))),
+    };
+    let table_cache = Arc::new(TableCache::new(
+        opts.env.clone(),
+        dir.to_path_buf(),
+        opts.max_open_files.saturating_sub(10).max(10),
+        TableReadOptions {
+            comparator: Arc::new(icmp.clone()),
+            filter_policy: opts
+                .effective_filter_policy()
+                .map(|p| Arc::new(crate::table::InternalFilterPolicy::new(p)) as _),
+            cache: block_cache.clone(),
+            verify_checksums: opts.paranoid_checks,
+            leaf_hasher: None,
+            // Block trees for proofs: a quarter of the block cache's size.
+            merkle_cache: block_cache
+                .as_ref()
+                .map(|c| Arc::new(Cache::new((c.capacity() / 4).max(1 << 20)))),
+        },
+    ));
+    (block_cache, table_cache)
 }
 
 /// Every table the manifest names must exist.
@@ -201,8 +254,11 @@ fn journals_to_replay(env: &dyn Env, dir: &Path, floor: u64) -> Result<Vec<u64>>
 
 impl DbInner {
     /// Replays `journals` into memdbs written out as level-0 tables, then
-    /// records the tables, the new journal and the last sequence.
-    fn replay_journals(&self, journals: &[u64], new_journal: u64) -> Result<()> {
+    /// records the tables, the new journal and the last sequence. With no
+    /// new journal (read-only), every record goes into the live memdb and
+    /// nothing is written.
+    fn replay_journals(&self, journals: &[u64], new_journal: Option<u64>) -> Result<()> {
+        let in_memory = new_journal.is_none();
         let mut edit = VersionEdit::default();
         let mut tables: Vec<FileMeta> = Vec::new();
         let mut max_seq = self.last_seq.load(Ordering::Acquire);
@@ -224,7 +280,11 @@ impl DbInner {
                     },
                 )
                 .named(&name);
-                let mut mem = Arc::new(MemDb::new(self.icmp.clone(), self.opts.write_buffer));
+                let mut mem = if in_memory {
+                    self.state.read().mem.clone()
+                } else {
+                    Arc::new(MemDb::new(self.icmp.clone(), self.opts.write_buffer))
+                };
                 let mut record = Vec::new();
                 let mut records = 0u64;
                 while reader.read_record(&mut record)? {
@@ -244,12 +304,14 @@ impl DbInner {
                         }
                         Err(e) => return Err(e),
                     }
-                    if mem.approximate_size() >= self.opts.write_buffer {
+                    if !in_memory && mem.approximate_size() >= self.opts.write_buffer {
                         tables.extend(self.write_memdb_table(&mem)?);
                         mem = Arc::new(MemDb::new(self.icmp.clone(), self.opts.write_buffer));
                     }
                 }
-                tables.extend(self.write_memdb_table(&mem)?);
+                if !in_memory {
+                    tables.extend(self.write_memdb_table(&mem)?);
+                }
                 info!(
                     self.log,
                     "recovered {records} records from {name} (dropped {} bytes, torn tail {} bytes)",
@@ -267,6 +329,10 @@ impl DbInner {
             release_outputs(self, tables.iter().map(|t| t.number));
             return Err(e);
         }
+        let Some(new_journal) = new_journal else {
+            self.last_seq.store(max_seq, Ordering::Release);
+            return Ok(());
+        };
         for t in &tables {
             edit.add_table(0, t.clone());
         }

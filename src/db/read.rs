@@ -249,6 +249,7 @@ impl DbInner {
             all_versions: ro.all_versions,
             lower_bound: ro.lower_bound.clone(),
             upper_bound: ro.upper_bound.clone(),
+            include_tombstones: ro.include_tombstones,
         };
         Counters::add(&self.counters.alive_iterators, 1);
         Ok(Iter {
@@ -336,6 +337,11 @@ impl Iter {
     /// The version of the current record.
     pub fn version(&self) -> u64 {
         self.inner.version()
+    }
+    /// True when the current record is a tombstone (only ever with
+    /// `ReadOptions::include_tombstones`).
+    pub fn is_deletion(&self) -> bool {
+        self.inner.is_deletion()
     }
     /// The first error met, if any.
     pub fn status(&self) -> Result<()> {

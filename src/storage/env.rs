@@ -51,6 +51,13 @@ pub trait Env: Send + Sync {
     /// Takes the exclusive database lock at `path` (created if missing).
     fn lock(&self, path: &Path) -> Result<DirLock>;
 
+    /// Takes the database lock at `path` shared, for a read-only open;
+    /// creates nothing (None when there is no LOCK file: no writer has
+    /// ever opened the database, so none holds it).
+    fn lock_shared(&self, path: &Path) -> Result<Option<DirLock>> {
+        DirLock::acquire_shared(path)
+    }
+
     /// The whole content of `path`.
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
         let mut data = Vec::new();

@@ -39,6 +39,28 @@ impl DirLock {
         }
     }
 
+    /// Takes a shared lock on an existing `path` without creating or
+    /// writing anything: shared holders coexist, an exclusive holder
+    /// excludes them. None when `path` does not exist.
+    pub fn acquire_shared(path: &Path) -> Result<Option<DirLock>> {
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::Io(e)),
+        };
+        match file.try_lock_shared() {
+            Ok(()) => Ok(Some(DirLock {
+                _file: file,
+                path: path.to_path_buf(),
+            })),
+            Err(TryLockError::WouldBlock) => Err(Error::Busy(format!(
+                "{}: the database is open for writing (lock held by this or another process)",
+                path.display()
+            ))),
+            Err(TryLockError::Error(e)) => Err(Error::Io(e)),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -58,6 +80,24 @@ mod tests {
         let again = DirLock::acquire(&path).unwrap();
         assert_eq!(again.path(), path);
         drop(again);
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn shared_holders_coexist_and_exclude_the_writer() {
+        let path = std::env::temp_dir().join(format!("avccdb-lock-sh-{}", std::process::id()));
+        assert!(DirLock::acquire_shared(&path).unwrap().is_none());
+        drop(DirLock::acquire(&path).unwrap());
+        let a = DirLock::acquire_shared(&path).unwrap().unwrap();
+        let b = DirLock::acquire_shared(&path).unwrap().unwrap();
+        assert!(matches!(DirLock::acquire(&path), Err(Error::Busy(_))));
+        drop((a, b));
+        let writer = DirLock::acquire(&path).unwrap();
+        assert!(matches!(
+            DirLock::acquire_shared(&path),
+            Err(Error::Busy(_))
+        ));
+        drop(writer);
         std::fs::remove_file(&path).unwrap();
     }
 }

@@ -9,7 +9,7 @@ file(REMOVE_RECURSE "${PREFIX}")
 pk_run("${CMAKE}" --install "${BUILD_DIR}" --prefix "${PREFIX}")
 
 set(lib "${PREFIX}/${LIBDIR}")
-foreach(f "include/avccdb.h" "${LIBDIR}/${REAL_SO}" "${LIBDIR}/libavccdb.a"
+foreach(f "bin/avccdb" "include/avccdb.h" "${LIBDIR}/${REAL_SO}" "${LIBDIR}/libavccdb.a"
           "${LIBDIR}/cmake/avccdb/avccdbConfig.cmake"
           "${LIBDIR}/cmake/avccdb/avccdbConfigVersion.cmake"
           "${LIBDIR}/pkgconfig/avccdb.pc")
@@ -17,6 +17,12 @@ foreach(f "include/avccdb.h" "${LIBDIR}/${REAL_SO}" "${LIBDIR}/libavccdb.a"
     pk_fail("${f} is not installed as a regular file")
   endif()
 endforeach()
+
+# The tool is installed, executable, and runs.
+pk_run("${PREFIX}/bin/avccdb" --version OUTPUT_VARIABLE tool_version)
+if(NOT tool_version MATCHES "^avccdb ${VERSION}")
+  pk_fail("bin/avccdb --version printed '${tool_version}'")
+endif()
 
 # The installed header is byte-identical to the source one.
 file(SHA256 "${PREFIX}/include/avccdb.h" h_installed)
@@ -78,7 +84,7 @@ endif()
 # Nothing else is installed.
 file(GLOB_RECURSE all RELATIVE "${PREFIX}" LIST_DIRECTORIES false "${PREFIX}/*")
 list(SORT all)
-set(expected "include/avccdb.h" "${LIBDIR}/${REAL_SO}" "${LIBDIR}/${SONAME}"
+set(expected "bin/avccdb" "include/avccdb.h" "${LIBDIR}/${REAL_SO}" "${LIBDIR}/${SONAME}"
     "${LIBDIR}/libavccdb.so" "${LIBDIR}/libavccdb.a"
     "${LIBDIR}/cmake/avccdb/avccdbConfig.cmake"
     "${LIBDIR}/cmake/avccdb/avccdbConfigVersion.cmake"
