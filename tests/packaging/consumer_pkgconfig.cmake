@@ -10,6 +10,10 @@
 #   the two readers must agree.
 # Inputs: READER, C_COMPILER, PREFIX, LIBDIR, WORK, SONAME, VERSION,
 #         VERSION_MAJOR, VERSION_MINOR.
+
+# Script mode starts with every policy OLD; IN_LIST below needs CMP0057
+# (CMake 3.3), which CMake 3.x leaves OLD unless asked.
+cmake_policy(SET CMP0057 NEW)
 include("${CMAKE_CURRENT_LIST_DIR}/common.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/pc_reader.cmake")
 
