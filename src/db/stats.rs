@@ -31,6 +31,9 @@ pub struct Stats {
     pub write_delay_duration: Duration,
     /// Writes are paused right now, waiting for table compaction.
     pub write_paused: bool,
+    /// Times a write paused for table compaction (level 0 at the pause
+    /// trigger); each is also one of `write_delay_count`.
+    pub write_pause_count: u64,
     /// Writes that were merged into another writer's group.
     pub writes_merged: u64,
     /// Write groups committed (journal records written).
@@ -77,6 +80,7 @@ pub(crate) struct Counters {
     pub write_delay_count: AtomicU64,
     pub write_delay_nanos: AtomicU64,
     pub write_paused: AtomicBool,
+    pub write_pause_count: AtomicU64,
     /// Delays since the last one logged (the write lock holder's; logged
     /// as one line when a write goes through undelayed, as the seeds do).
     pub unlogged_delay_count: AtomicU64,
@@ -115,6 +119,7 @@ impl Counters {
         stats.write_delay_count = self.write_delay_count.load(Relaxed);
         stats.write_delay_duration = Duration::from_nanos(self.write_delay_nanos.load(Relaxed));
         stats.write_paused = self.write_paused.load(Relaxed);
+        stats.write_pause_count = self.write_pause_count.load(Relaxed);
         stats.writes_merged = self.writes_merged.load(Relaxed);
         stats.write_groups = self.write_groups.load(Relaxed);
         stats.alive_iterators = self.alive_iterators.load(Relaxed);
@@ -141,12 +146,13 @@ fn micros(d: Duration) -> u64 {
 
 /// The database-wide counters `Stats::counter` answers, by name.
 type Getter<T> = fn(&T) -> u64;
-const COUNTERS: [(&str, Getter<Stats>); 17] = [
+const COUNTERS: [(&str, Getter<Stats>); 18] = [
     ("write_delay_count", |s| s.write_delay_count),
     ("write_delay_duration_us", |s| {
         micros(s.write_delay_duration)
     }),
     ("write_paused", |s| u64::from(s.write_paused)),
+    ("write_pause_count", |s| s.write_pause_count),
     ("writes_merged", |s| s.writes_merged),
     ("write_groups", |s| s.write_groups),
     ("alive_snapshots", |s| s.alive_snapshots),
@@ -228,9 +234,10 @@ impl Stats {
         }
         let _ = writeln!(
             s,
-            "Write delays: {} totalling {:.3} s (paused now: {})",
+            "Write delays: {} totalling {:.3} s, {} of them pauses (paused now: {})",
             self.write_delay_count,
             self.write_delay_duration.as_secs_f64(),
+            self.write_pause_count,
             self.write_paused
         );
         let _ = writeln!(
