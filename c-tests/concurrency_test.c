@@ -1,15 +1,16 @@
 /* Threads on one avccdb_t: writers (puts, deletes, batches, versioned
  * puts, each on its own keys and checked against its own model), readers
- * and snapshot iterators at once, with a small write buffer so that
+ * and snapshot iterators at once, with a 16 KiB write buffer so that
  * memdbs rotate and compactions run meanwhile. CTest runs it plain, under
  * ASan/UBSan and under valgrind. Counts are small for valgrind;
  * AVCCDB_CONC_OPS sets the operations per writer. (close_race_test.c
  * closes the database while threads call in.) */
+#include "test_util.h" /* first: it defines _GNU_SOURCE */
+
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
-
-#include "test_util.h"
 
 enum { WRITERS = 3, READERS = 2, KEYS = 64, VALUE_PAD = 100 };
 
@@ -144,6 +145,7 @@ static void *reader(void *arg) {
       CHECK(v == NULL || value_round(key, v, n) <= atomic_load(&issued[w]));
     }
     avccdb_free(v);
+    sched_yield(); /* under valgrind's one-thread-at-a-time, let writers on */
   }
   avccdb_readoptions_destroy(ro);
   return NULL;
@@ -186,6 +188,7 @@ static void *scanner(void *arg) {
     avccdb_release_snapshot(db, snap); /* ro keeps its own reference */
     CHECK(walk(ro) == walk(ro));
     avccdb_readoptions_set_snapshot(ro, NULL);
+    sched_yield();
   }
   avccdb_readoptions_destroy(ro);
   return NULL;
@@ -195,10 +198,7 @@ static avccdb_t *open_small(const char *dir) {
   char *err = NULL;
   avccdb_options_t *o = avccdb_options_create();
   avccdb_options_set_create_if_missing(o, 1);
-  avccdb_options_set_write_buffer_size(o, 64 << 10);
-  avccdb_options_set_compaction_l0_trigger(o, 2);
-  avccdb_options_set_write_l0_slowdown_trigger(o, 3);
-  avccdb_options_set_write_l0_pause_trigger(o, 4);
+  avccdb_options_set_write_buffer_size(o, 16 << 10);
   avccdb_t *d = avccdb_open(o, dir, &err);
   CHECK_OK(err);
   avccdb_options_destroy(o);
