@@ -38,7 +38,7 @@ impl SoakConfig {
     pub fn from_env() -> SoakConfig {
         SoakConfig {
             duration: env_u64("AVCCDB_SOAK_SECS").map(Duration::from_secs),
-            ops_per_writer: env_u64("AVCCDB_SOAK_OPS").unwrap_or(1_500),
+            ops_per_writer: env_u64("AVCCDB_SOAK_OPS").unwrap_or(1_000),
             writers: env_u64("AVCCDB_SOAK_WRITERS").unwrap_or(3) as usize,
             readers: env_u64("AVCCDB_SOAK_READERS").unwrap_or(2) as usize,
             seed: env_u64("AVCCDB_SOAK_SEED").unwrap_or(0x5eed),
