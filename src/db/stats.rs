@@ -31,8 +31,8 @@ pub struct Stats {
     pub write_delay_duration: Duration,
     /// Writes are paused right now, waiting for table compaction.
     pub write_paused: bool,
-    /// Times a write paused for table compaction (level 0 at the pause
-    /// trigger); each is also one of `write_delay_count`.
+    /// Waits for table compaction at the pause trigger (level 0 full and
+    /// the memdb too); the writes that waited are in `write_delay_count`.
     pub write_pause_count: u64,
     /// Writes that were merged into another writer's group.
     pub writes_merged: u64,
