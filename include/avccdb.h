@@ -261,15 +261,17 @@ typedef struct avccdb_readoptions_t avccdb_readoptions_t;
 typedef struct avccdb_snapshot_t avccdb_snapshot_t;
 
 /**
- * An open database. Created by `avccdb_open`, closed and freed by
- * `avccdb_close`.
+ * An open database. Created by `avccdb_open`, closed by `avccdb_close`.
  *
  * Thread safety: shared freely. Any number of threads may call any
  * function on the same handle at once (concurrent writes are merged into
- * groups), except `avccdb_close`, which must be the handle's last call,
- * made when no other call on it is running. Iterators, snapshots and
- * transactions taken from it stay usable after it is closed (reads keep
- * working, writes fail with `AVCCDB_ERR_CLOSED`).
+ * groups), `avccdb_close` included: a call that overlaps `avccdb_close`
+ * either completes normally or fails with `AVCCDB_ERR_CLOSED` (the value
+ * getters return their failure value), never touching freed memory. Once
+ * `avccdb_close` has returned the handle must not be used again (its memory
+ * may serve a later `avccdb_open`). Iterators, snapshots and transactions
+ * taken from it stay usable after it is closed (reads keep working, writes
+ * fail with `AVCCDB_ERR_CLOSED`).
  */
 typedef struct avccdb_t avccdb_t;
 
@@ -587,9 +589,12 @@ avccdb_t *avccdb_open(const avccdb_options_t *options, const char *name, char **
 
 /**
  * Closes the database (stops background work, syncs the journal, releases
- * the directory lock) and frees the handle. NULL is a no-op. A failure to
- * sync is reported only through `avccdb_last_error_code`; the handle is
- * freed regardless.
+ * the directory lock) and retires the handle. NULL is a no-op. Calls
+ * running on other threads meanwhile end normally or fail with
+ * `AVCCDB_ERR_CLOSED`; the database's memory is released when the last
+ * of them returns. A failure to sync, or a handle already closed
+ * (`AVCCDB_ERR_CLOSED`), is reported only through
+ * `avccdb_last_error_code`.
  */
 void avccdb_close(avccdb_t *db);
 

@@ -73,6 +73,8 @@ fn writers_pause_at_the_trigger_and_resume_after_compaction() {
     let stats = db.stats();
     assert!(!stats.write_paused);
     assert!(stats.write_delay_count > 0, "{stats:?}");
+    // The writer was seen paused: the pause is counted.
+    assert!(stats.write_pause_count > 0, "{stats:?}");
     assert!(stats.write_delay_duration > Duration::ZERO);
     assert!(stats.level0_compactions > 0);
     for i in (0..4000u64).step_by(111) {

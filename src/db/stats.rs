@@ -31,6 +31,9 @@ pub struct Stats {
     pub write_delay_duration: Duration,
     /// Writes are paused right now, waiting for table compaction.
     pub write_paused: bool,
+    /// Waits for table compaction at the pause trigger (level 0 full and
+    /// the memdb too); the writes that waited are in `write_delay_count`.
+    pub write_pause_count: u64,
     /// Writes that were merged into another writer's group.
     pub writes_merged: u64,
     /// Write groups committed (journal records written).
@@ -86,6 +89,7 @@ pub(crate) struct Counters {
     pub write_delay_count: AtomicU64,
     pub write_delay_nanos: AtomicU64,
     pub write_paused: AtomicBool,
+    pub write_pause_count: AtomicU64,
     /// Delays since the last one logged (the write lock holder's; logged
     /// as one line when a write goes through undelayed, as the seeds do).
     pub unlogged_delay_count: AtomicU64,
@@ -126,6 +130,7 @@ impl Counters {
         stats.write_delay_count = self.write_delay_count.load(Relaxed);
         stats.write_delay_duration = Duration::from_nanos(self.write_delay_nanos.load(Relaxed));
         stats.write_paused = self.write_paused.load(Relaxed);
+        stats.write_pause_count = self.write_pause_count.load(Relaxed);
         stats.writes_merged = self.writes_merged.load(Relaxed);
         stats.write_groups = self.write_groups.load(Relaxed);
         stats.alive_iterators = self.alive_iterators.load(Relaxed);
@@ -154,12 +159,13 @@ fn micros(d: Duration) -> u64 {
 
 /// The database-wide counters `Stats::counter` answers, by name.
 type Getter<T> = fn(&T) -> u64;
-const COUNTERS: [(&str, Getter<Stats>); 19] = [
+const COUNTERS: [(&str, Getter<Stats>); 20] = [
     ("write_delay_count", |s| s.write_delay_count),
     ("write_delay_duration_us", |s| {
         micros(s.write_delay_duration)
     }),
     ("write_paused", |s| u64::from(s.write_paused)),
+    ("write_pause_count", |s| s.write_pause_count),
     ("writes_merged", |s| s.writes_merged),
     ("write_groups", |s| s.write_groups),
     ("alive_snapshots", |s| s.alive_snapshots),
@@ -243,9 +249,10 @@ impl Stats {
         }
         let _ = writeln!(
             s,
-            "Write delays: {} totalling {:.3} s (paused now: {})",
+            "Write delays: {} totalling {:.3} s, {} of them pauses (paused now: {})",
             self.write_delay_count,
             self.write_delay_duration.as_secs_f64(),
+            self.write_pause_count,
             self.write_paused
         );
         if let Some(e) = &self.background_error {

@@ -242,6 +242,7 @@ impl DbInner {
             } else if l0 >= pause {
                 delayed = true;
                 self.counters.write_paused.store(true, Ordering::Relaxed);
+                Counters::add(&self.counters.write_pause_count, 1);
                 let waited = self.trigger_table_wait();
                 self.counters.write_paused.store(false, Ordering::Relaxed);
                 if let Err(e) = waited {

@@ -1,13 +1,17 @@
-//! `avccdb_t`: opening and closing a database, single writes, batches,
+//! `avccdb_t`: opening and closing a database (handles that calls racing
+//! with the close can still read), single writes, batches,
 //! point reads (three flavours), destroy and repair.
 
 use std::ffi::{c_char, c_int};
+use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock};
 
 use crate::db::{destroy_db, repair_db, Db};
 use crate::error::{Error, Result};
 use crate::ffi::batch::avccdb_writebatch_t;
 use crate::ffi::guard::{ffi_guard, ffi_guard_silent};
-use crate::ffi::handle::{handle_ref, into_handle, path_arg, record_arg, set_out};
+use crate::ffi::handle::{handle_ref, path_arg, record_arg, set_out};
 use crate::ffi::memory::malloc_copy;
 use crate::ffi::options::avccdb_options_t;
 use crate::ffi::readoptions::avccdb_readoptions_t;
@@ -23,26 +27,49 @@ pub const AVCCDB_GET_BUFFER_TOO_SMALL: c_int = 2;
 /// `avccdb_get2` / `avccdb_get_into`: the read failed (see `errptr`).
 pub const AVCCDB_GET_ERROR: c_int = -1;
 
-/// An open database. Created by `avccdb_open`, closed and freed by
-/// `avccdb_close`.
+/// An open database. Created by `avccdb_open`, closed by `avccdb_close`.
 ///
 /// Thread safety: shared freely. Any number of threads may call any
 /// function on the same handle at once (concurrent writes are merged into
-/// groups), except `avccdb_close`, which must be the handle's last call,
-/// made when no other call on it is running. Iterators, snapshots and
-/// transactions taken from it stay usable after it is closed (reads keep
-/// working, writes fail with `AVCCDB_ERR_CLOSED`).
+/// groups), `avccdb_close` included: a call that overlaps `avccdb_close`
+/// either completes normally or fails with `AVCCDB_ERR_CLOSED` (the value
+/// getters return their failure value), never touching freed memory. Once
+/// `avccdb_close` has returned the handle must not be used again (its memory
+/// may serve a later `avccdb_open`). Iterators, snapshots and transactions
+/// taken from it stay usable after it is closed (reads keep working, writes
+/// fail with `AVCCDB_ERR_CLOSED`).
 pub struct avccdb_t {
-    pub(crate) db: Db,
+    /// The open database, `None` once closed. A call clones the `Arc` for
+    /// its duration, so a racing close never drops a `Db` still in use.
+    slot: RwLock<Option<Arc<Db>>>,
 }
 
-/// Borrows the database handle.
+/// Handles whose database was closed, kept for later opens. A handle's
+/// memory is never given back to the allocator, so a call racing with
+/// `avccdb_close` always reads a live handle (finding it empty) instead of
+/// freed memory; reusing handles bounds them to the most ever open at once.
+static SPARE_HANDLES: Mutex<Vec<&'static avccdb_t>> = Mutex::new(Vec::new());
+
+/// A handle (spare or new) holding `db`.
+fn new_handle(db: Db) -> *mut avccdb_t {
+    let handle: &'static avccdb_t = SPARE_HANDLES.lock().pop().unwrap_or_else(|| {
+        Box::leak(Box::new(avccdb_t {
+            slot: RwLock::new(None),
+        }))
+    });
+    *handle.slot.write() = Some(Arc::new(db));
+    std::ptr::from_ref(handle).cast_mut()
+}
+
+/// The database behind a handle, held for one call; `Closed` once the
+/// handle was closed.
 ///
 /// # Safety
-/// `db` is NULL or a live handle.
-pub(crate) unsafe fn db_ref<'a>(db: *const avccdb_t) -> Result<&'a Db> {
-    // SAFETY: forwarded contract.
-    Ok(&unsafe { handle_ref(db, "db") }?.db)
+/// `db` is NULL or a handle returned by `avccdb_open`.
+pub(crate) unsafe fn db_ref(db: *const avccdb_t) -> Result<Arc<Db>> {
+    // SAFETY: forwarded contract; handles are never freed.
+    let handle = unsafe { handle_ref(db, "db") }?;
+    handle.slot.read().clone().ok_or(Error::Closed)
 }
 
 /// Opens (or creates, per `options`) the database in directory `name`.
@@ -60,23 +87,30 @@ pub unsafe extern "C" fn avccdb_open(
         // SAFETY: NULL or live handle / NUL-terminated string.
         let (opts, path) = unsafe { (handle_ref(options, "options")?, path_arg(name, "name")?) };
         let db = Db::open(path, opts.checked()?.clone())?;
-        Ok(into_handle(avccdb_t { db }))
+        Ok(new_handle(db))
     })
 }
 
 /// Closes the database (stops background work, syncs the journal, releases
-/// the directory lock) and frees the handle. NULL is a no-op. A failure to
-/// sync is reported only through `avccdb_last_error_code`; the handle is
-/// freed regardless.
+/// the directory lock) and retires the handle. NULL is a no-op. Calls
+/// running on other threads meanwhile end normally or fail with
+/// `AVCCDB_ERR_CLOSED`; the database's memory is released when the last
+/// of them returns. A failure to sync, or a handle already closed
+/// (`AVCCDB_ERR_CLOSED`), is reported only through
+/// `avccdb_last_error_code`.
 #[no_mangle]
 pub unsafe extern "C" fn avccdb_close(db: *mut avccdb_t) {
     ffi_guard_silent("avccdb_close", (), || {
         if db.is_null() {
             return Ok(());
         }
-        // SAFETY: a live handle from avccdb_open, closed once.
-        let handle = unsafe { Box::from_raw(db) };
-        handle.db.close()
+        // SAFETY: a handle from avccdb_open; handles are never freed.
+        let handle: &'static avccdb_t = unsafe { &*db };
+        let open = handle.slot.write().take().ok_or(Error::Closed)?;
+        let closed = open.close();
+        drop(open);
+        SPARE_HANDLES.lock().push(handle);
+        closed
     })
 }
 

@@ -9,6 +9,8 @@ use avccdb::{Options, ReadOptions, WriteOptions};
 pub mod faults;
 pub mod model;
 pub mod proofs;
+pub mod soak;
+pub mod soak_reader;
 
 /// A fresh directory under the system temp dir, removed when dropped.
 pub struct TempDir(PathBuf);
