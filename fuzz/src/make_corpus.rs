@@ -1,7 +1,10 @@
-//! Writes seed corpora for the proof fuzz targets: real proofs (found,
-//! absent, history) from a small database with several layers, framed as
-//! each target reads its input. Usage: `make_corpus DIR` (creates
-//! `DIR/proof_decode` and `DIR/proof_verify`).
+//! Writes seed corpora for every fuzz target, one directory per target
+//! under `DIR`: real proofs (found, absent, history) from a small database
+//! with several layers, framed as each proof target reads its input, and
+//! the engine's own files and encodings for the other decoders
+//! (`engine_seeds`). Usage: `make_corpus DIR`.
+
+mod engine_seeds;
 
 use std::path::Path;
 
@@ -82,4 +85,11 @@ fn main() {
     drop(db);
     let _ = std::fs::remove_dir_all(&db_dir);
     println!("{n} proofs written under {}", out.display());
+    for w in engine_seeds::write_engine_seeds(out) {
+        println!(
+            "{} seeds written under {}",
+            w.files,
+            out.join(w.dir).display()
+        );
+    }
 }
