@@ -3,8 +3,8 @@
 //! operations on that state that every part uses (installing a version,
 //! deleting obsolete files, the sticky background error, worker triggers).
 //!
-//! Locks, in the order they may be taken: the write lock (a channel, held
-//! by one writer group at a time), `versions` (manifest changes), `state`
+//! Locks, in the order they may be taken: the write lock (the head of the
+//! write queue: one writer group at a time), `versions` (manifest changes), `state`
 //! (what readers see), `journal`. None is held while waiting on a worker.
 
 use std::collections::HashSet;
@@ -17,12 +17,12 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{bounded, select, Receiver, Sender};
 use parking_lot::{Mutex, RwLock};
 
-use crate::batch::Batch;
 use crate::cache::Cache;
 use crate::db::info_log::{info, InfoLog};
 use crate::db::snapshot::SnapshotList;
 use crate::db::stats::Counters;
 use crate::db::table_cache::TableCache;
+use crate::db::write_queue::WriteQueue;
 use crate::error::{Error, Result};
 use crate::journal::Writer;
 use crate::key::InternalKeyComparator;
@@ -55,12 +55,6 @@ pub(crate) struct JournalFile {
     pub unsynced: bool,
 }
 
-/// One write offered to the current write-lock holder.
-pub(crate) struct WriteMerge {
-    pub batch: Batch,
-    pub sync: bool,
-}
-
 /// Acknowledgement channel of a worker command.
 pub(crate) type Ack = Sender<Result<()>>;
 
@@ -81,38 +75,6 @@ pub(crate) enum TableCmd {
         end: Option<Vec<u8>>,
         ack: Ack,
     },
-}
-
-/// The channels of the write lock and of write merging (the seeds'
-/// writeLockC, writeMergeC, writeMergedC and writeAckC).
-pub(crate) struct WriteChannels {
-    pub lock_tx: Sender<()>,
-    pub lock_rx: Receiver<()>,
-    pub merge_tx: Sender<WriteMerge>,
-    pub merge_rx: Receiver<WriteMerge>,
-    pub merged_tx: Sender<bool>,
-    pub merged_rx: Receiver<bool>,
-    pub ack_tx: Sender<Result<()>>,
-    pub ack_rx: Receiver<Result<()>>,
-}
-
-impl WriteChannels {
-    fn new() -> WriteChannels {
-        let (lock_tx, lock_rx) = bounded(1);
-        let (merge_tx, merge_rx) = bounded(0);
-        let (merged_tx, merged_rx) = bounded(0);
-        let (ack_tx, ack_rx) = bounded(0);
-        WriteChannels {
-            lock_tx,
-            lock_rx,
-            merge_tx,
-            merge_rx,
-            merged_tx,
-            merged_rx,
-            ack_tx,
-            ack_rx,
-        }
-    }
 }
 
 /// Receiving ends handed to the workers when they start.
@@ -151,7 +113,8 @@ pub(crate) struct DbInner {
     /// Live `CompactionPause` guards: automatic table compaction waits
     /// while this is non-zero.
     pub compaction_pauses: AtomicUsize,
-    pub write: WriteChannels,
+    /// The write lock and the writers queued for it.
+    pub write: WriteQueue,
     pub mem_tx: Sender<MemCmd>,
     pub table_tx: Sender<TableCmd>,
     pub pause_tx: Sender<Receiver<()>>,
@@ -231,7 +194,7 @@ impl DbInner {
             seek_candidate: Mutex::new(None),
             merkle_current: Mutex::new(None),
             compaction_pauses: AtomicUsize::new(0),
-            write: WriteChannels::new(),
+            write: WriteQueue::default(),
             mem_tx,
             table_tx,
             pause_tx,

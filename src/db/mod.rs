@@ -22,6 +22,9 @@ mod table_writer;
 mod transaction;
 mod workers;
 mod write;
+mod write_queue;
+#[cfg(test)]
+mod write_tests;
 
 pub use api::{CompactionPause, Db};
 pub use check::IntegrityReport;

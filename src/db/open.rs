@@ -353,6 +353,7 @@ impl DbInner {
             return Ok(());
         }
         drop(self.close_tx.lock().take());
+        self.write.close();
         let workers: Vec<_> = self.workers.lock().drain(..).collect();
         for w in workers {
             let _ = w.join();

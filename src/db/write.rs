@@ -1,20 +1,18 @@
-//! The write path of the seeds: write merging over rendezvous channels,
-//! `flush(n)` flow control (slowdown, room, pause, rotate), one journal
-//! record per group, memdb insert, sequence publication, and the unlock
-//! that acknowledges merged writers or hands the lock to the writer that
-//! did not fit.
+//! The write path of the seeds: write merging (through the queue of
+//! `write_queue.rs`), `flush(n)` flow control (slowdown, room, pause,
+//! rotate), one journal record per group, memdb insert, sequence
+//! publication, and the acknowledgement of the merged writers.
 
 use std::io::BufWriter;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::select;
-
 use crate::batch::{encode_batches_with_header, Batch};
-use crate::db::core::{DbInner, JournalFile, WriteMerge};
+use crate::db::core::{DbInner, JournalFile};
 use crate::db::info_log::info;
 use crate::db::stats::Counters;
+use crate::db::write_queue::{Entry, Waiter};
 use crate::error::{Error, Result};
 use crate::journal::Writer;
 use crate::key::MAX_SEQUENCE;
@@ -43,73 +41,39 @@ impl DbInner {
         }
         let merge = !wo.no_write_merge && !self.opts.no_write_merge;
         let sync = wo.sync && !self.opts.no_sync;
-        let lock = &self.write;
-        if lock.lock_tx.try_send(()).is_err() {
-            if merge {
-                select! {
-                    send(lock.merge_tx, WriteMerge { batch: batch.clone(), sync }) -> sent => {
-                        if sent.is_err() {
-                            return Err(Error::Closed);
-                        }
-                        match lock.merged_rx.recv() {
-                            // Merged: the holder wrote our batch; its result is ours.
-                            Ok(true) => return lock.ack_rx.recv().unwrap_or(Err(Error::Closed)),
-                            // Not merged: the holder handed the lock to us.
-                            Ok(false) => {}
-                            Err(_) => return Err(Error::Closed),
-                        }
-                    }
-                    send(lock.lock_tx, ()) -> sent => {
-                        if sent.is_err() {
-                            return Err(Error::Closed);
-                        }
-                    }
-                    recv(self.close_rx) -> _ => return Err(Error::Closed),
-                }
-            } else {
-                select! {
-                    send(lock.lock_tx, ()) -> sent => {
-                        if sent.is_err() {
-                            return Err(Error::Closed);
-                        }
-                    }
-                    recv(self.close_rx) -> _ => return Err(Error::Closed),
-                }
-            }
+        match self.write.enter_write(batch, sync, merge)? {
+            // A leader wrote our batch in its group; its result is ours.
+            Entry::Done(result) => result,
+            Entry::Leader => self.write_locked(batch, merge, sync),
         }
-        self.write_locked(batch, merge, sync)
     }
 
     /// Takes the write lock outright (transactions, compact_range, close).
     pub(crate) fn lock_write(&self) -> Result<()> {
-        select! {
-            send(self.write.lock_tx, ()) -> sent => sent.map_err(|_| Error::Closed),
-            recv(self.close_rx) -> _ => Err(Error::Closed),
-        }
+        self.write.enter_exclusive()
     }
 
     /// Releases a lock taken with `lock_write`.
     pub(crate) fn unlock_write_plain(&self) {
-        let _ = self.write.lock_rx.try_recv();
+        self.write.release();
     }
 
     /// The body of a write group; the caller holds the write lock.
     fn write_locked(&self, own: &Batch, merge: bool, own_sync: bool) -> Result<()> {
+        let mut group: Vec<Arc<Waiter>> = Vec::new();
         if let Err(e) = self.check_writable() {
-            self.unlock_write(false, 0, &Err(e.clone()));
+            self.write.finish(&mut group, &Err(e.clone()));
             return Err(e);
         }
         let (mem, mem_free) = match self.make_room(own.internal_len()) {
             Ok(room) => room,
             Err(e) => {
-                self.unlock_write(false, 0, &Err(e.clone()));
+                self.write.finish(&mut group, &Err(e.clone()));
                 return Err(e);
             }
         };
 
         let mut sync = own_sync;
-        let mut merged: Vec<WriteMerge> = Vec::new();
-        let mut overflow = false;
         if merge {
             let own_len = own.internal_len();
             let mut limit = if own_len > MERGE_LIMIT {
@@ -118,37 +82,37 @@ impl DbInner {
                 MERGE_LIMIT
             };
             limit = limit.min(mem_free.saturating_sub(own_len));
-            while limit > 0 {
-                let Ok(incoming) = self.write.merge_rx.try_recv() else {
-                    break;
-                };
-                let len = incoming.batch.internal_len();
+            // A writer that does not fit stays queued and leads next.
+            self.write.take_followers(&mut group, |req| {
+                let len = req.batch.internal_len();
                 if len > limit {
-                    overflow = true;
-                    break;
+                    return false;
                 }
                 limit -= len;
-                sync |= incoming.sync;
-                let _ = self.write.merged_tx.send(true);
-                merged.push(incoming);
-            }
+                sync |= req.sync;
+                true
+            });
         }
 
-        let mut batches: Vec<&Batch> = Vec::with_capacity(1 + merged.len());
-        batches.push(own);
-        batches.extend(merged.iter().map(|m| &m.batch));
-        let result = self.commit_group(&mem, &batches, sync);
-        if result.is_ok() {
-            let group_len: usize = batches.iter().map(|b| b.internal_len()).sum();
-            if group_len >= mem_free {
-                if let Err(e) = self.rotate_mem(0, false) {
-                    info!(self.log, "memdb rotation after a full write failed: {e}");
+        let result = {
+            let requests: Vec<_> = group.iter().map(|w| w.request.lock()).collect();
+            let mut batches: Vec<&Batch> = Vec::with_capacity(1 + requests.len());
+            batches.push(own);
+            batches.extend(requests.iter().map(|r| &r.batch));
+            let result = self.commit_group(&mem, &batches, sync);
+            if result.is_ok() {
+                let group_len: usize = batches.iter().map(|b| b.internal_len()).sum();
+                if group_len >= mem_free {
+                    if let Err(e) = self.rotate_mem(0, false) {
+                        info!(self.log, "memdb rotation after a full write failed: {e}");
+                    }
                 }
             }
-        }
-        Counters::add(&self.counters.writes_merged, merged.len() as u64);
+            result
+        };
+        Counters::add(&self.counters.writes_merged, group.len() as u64);
         Counters::add(&self.counters.write_groups, 1);
-        self.unlock_write(overflow, merged.len(), &result);
+        self.write.finish(&mut group, &result);
         result
     }
 
@@ -202,19 +166,6 @@ impl DbInner {
         self.last_seq
             .store(first_seq + count - 1, Ordering::Release);
         Ok(())
-    }
-
-    /// Ends a group: acknowledges the merged writers with the result, then
-    /// either hands the lock to the writer that did not fit or releases it.
-    fn unlock_write(&self, overflow: bool, merged: usize, result: &Result<()>) {
-        for _ in 0..merged {
-            let _ = self.write.ack_tx.send(result.clone());
-        }
-        if overflow {
-            let _ = self.write.merged_tx.send(false);
-        } else {
-            let _ = self.write.lock_rx.try_recv();
-        }
     }
 
     /// The seeds' `flush(n)`: returns the memdb to write into and its free
