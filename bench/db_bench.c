@@ -244,15 +244,34 @@ static int64_t dir_bytes(const char *path) {
   return sum;
 }
 
+/* The peak resident set size of this process image, in KiB: VmHWM of
+ * /proc/self/status. Not getrusage's ru_maxrss, which Linux carries over
+ * execve: it would report the parent's size when that was larger (a
+ * python3 that started db_bench, say). ru_maxrss only when /proc lacks it. */
+static long peak_rss_kib(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  long kib = -1;
+  if (f) {
+    char line[128];
+    while (fgets(line, sizeof line, f))
+      if (sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
+    fclose(f);
+  }
+  if (kib < 0) {
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    getrusage(RUSAGE_SELF, &ru);
+    kib = ru.ru_maxrss;
+  }
+  return kib;
+}
+
 /* One "scale" line: user_written (keys + values written), io_written
  * (write_bytes of /proc/self/io) and their ratio write_amp, over what
  * `label` covers; then the database directory's size now (disk), the live
  * data and space_amp = disk / live (--stats_summary=1 only), and the peak
- * resident set size so far (getrusage ru_maxrss). */
+ * resident set size so far (peak_rss_kib). */
 static void print_scale(const char *label, int64_t user, int64_t io) {
-  struct rusage ru;
-  memset(&ru, 0, sizeof ru);
-  getrusage(RUSAGE_SELF, &ru);
   int64_t disk = dir_bytes(FLAGS_db);
   printf("scale        : %s: user_written=%" PRId64 " io_written=", label, user);
   if (io >= 0)
@@ -272,7 +291,7 @@ static void print_scale(const char *label, int64_t user, int64_t io) {
     else
       printf("-");
   }
-  printf(" peak_rss_kib=%ld\n", ru.ru_maxrss);
+  printf(" peak_rss_kib=%ld\n", peak_rss_kib());
   fflush(stdout);
 }
 

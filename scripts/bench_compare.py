@@ -341,7 +341,7 @@ def print_scale(a, reps, configs, names, base, peers, results, scales):
     print("\nwrite amp: bytes the process wrote to the block layer (/proc/self/io write_bytes) "
           "over the whole run / bytes of keys and values written; space amp: the database "
           "directory's size after close / the live keys and values (distinct keys written); "
-          "peak RSS: getrusage ru_maxrss of the db_bench process.")
+          "peak RSS: VmHWM of the db_bench process.")
 
 
 if __name__ == "__main__":
