@@ -247,7 +247,11 @@ static int64_t dir_bytes(const char *path) {
 /* The peak resident set size of this process image, in KiB: VmHWM of
  * /proc/self/status. Not getrusage's ru_maxrss, which Linux carries over
  * execve: it would report the parent's size when that was larger (a
- * python3 that started db_bench, say). ru_maxrss only when /proc lacks it. */
+ * python3 that started db_bench, say). ru_maxrss only when /proc lacks it.
+ * The kernel's high-water mark can lag after memory is returned, so the
+ * largest value seen is kept (sampled after every benchmark). */
+static long peak_rss_seen;
+
 static long peak_rss_kib(void) {
   FILE *f = fopen("/proc/self/status", "r");
   long kib = -1;
@@ -263,7 +267,8 @@ static long peak_rss_kib(void) {
     getrusage(RUSAGE_SELF, &ru);
     kib = ru.ru_maxrss;
   }
-  return kib;
+  if (kib > peak_rss_seen) peak_rss_seen = kib;
+  return peak_rss_seen;
 }
 
 /* One "scale" line: user_written (keys + values written), io_written
@@ -898,6 +903,7 @@ static void run(const bench *b) {
   }
   if (ops < 1) ops = 1;
   double elapsed = (finish - start) * 1e-6;
+  peak_rss_kib();
   int64_t user = is_write(b) ? bytes : 0;
   user_written_total += user;
 #ifdef BENCH_VERSIONS
