@@ -1,4 +1,5 @@
-# CTest "bench-smoke*": a tiny db_bench run (1000 keys, then 2 threads) that
+# CTest "bench-smoke*": a tiny db_bench run (1000 keys, then 2 threads, then
+# 2000 keys with a 64 KiB write buffer, 1 MiB cache and bloom filter) that
 # must finish and print one well-formed result line per benchmark, with
 # readrandom finding keys. Not a measurement.
 # With PROOFS (the avccdb build), also the Merkle proof workloads on 2000
@@ -38,6 +39,13 @@ endif()
 run_bench(out --num=1000 --threads=2 --benchmarks=fillrandom,fillsync,readrandom)
 if(NOT out MATCHES "Threads: +2\n" OR NOT out MATCHES "\nfillsync +: " )
   message(FATAL_ERROR "threaded run incomplete")
+endif()
+# The options every build must apply (RocksDB through its block-based table
+# options): a small write buffer (tables written and compacted), cache, filter.
+run_bench(out --num=2000 --write_buffer_size=65536 --cache_size=1048576 --bloom_bits=10
+  --benchmarks=fillrandom,readrandom)
+if(NOT out MATCHES "readrandom [^\n]*\\(([0-9]+) of 2000 found\\)" OR CMAKE_MATCH_1 LESS 1000)
+  message(FATAL_ERROR "readrandom with cache and filter options found too few keys")
 endif()
 # An unknown benchmark name is refused before anything runs.
 execute_process(COMMAND "${EXE}" --benchmarks=fillseq,nosuchbench "--db=${DB}"
