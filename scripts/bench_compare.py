@@ -195,6 +195,8 @@ def main():
 
     settings = {"write_buffer_size": a.write_buffer_size, "cache_size": a.cache_size,
                 "bloom_bits": a.bloom_bits}
+    if a.scale and settings["cache_size"] is None:
+        settings["cache_size"] = a.scale_cache_size
     if a.same_settings:
         for k, v in SAME_DEFAULTS.items():
             if settings[k] is None:
@@ -214,8 +216,6 @@ def main():
             extra = [f"--benchmarks={a.scale_benchmarks}", f"--num={n}",
                      f"--reads={min(n, a.max_reads)}", "--threads=1",
                      "--stats_summary=1"]
-            if settings["cache_size"] is None:
-                extra.append(f"--cache_size={a.scale_cache_size}")
             configs.append((n, extra))
     else:
         threads = [int(x) for x in a.threads.split(",") if x.strip()]
@@ -269,7 +269,7 @@ def main():
     peers = names[1:]
 
     if a.scale:
-        print_scale(a, reps, configs, names, base, peers, results, scales)
+        print_scale(a, reps, configs, names, base, peers, results, scales, common)
         return
 
     print(f"\n## Results: median of {reps} repetition(s), --num={a.num} "
@@ -296,12 +296,11 @@ def main():
           "range: the smallest and largest per-repetition ratio.")
 
 
-def print_scale(a, reps, configs, names, base, peers, results, scales):
+def print_scale(a, reps, configs, names, base, peers, results, scales, common):
     benches = a.scale_benchmarks.split(",")
     mib = 1024.0 * 1024.0
-    print(f"\n## Scale: median of {reps} repetition(s), --value_size={a.value_size}, "
-          f"--cache_size={a.scale_cache_size if a.cache_size is None else a.cache_size}, "
-          f"--reads=min(num, {a.max_reads}), one thread\n")
+    print(f"\n## Scale: median of {reps} repetition(s), --value_size={a.value_size} "
+          f"{' '.join(common)}, --reads=min(num, {a.max_reads}), one thread\n")
     print("| keys | program | " + " | ".join(f"{b} µs/op" for b in benches) +
           " | write amp | space amp | disk MiB | live MiB | peak RSS MiB |")
     print("|" + "---|" * (2 + len(benches) + 5))
