@@ -1,7 +1,9 @@
 /* db_bench — LevelDB-style benchmarks written against the libleveldb C API
  * (<leveldb/c.h>), so the same source builds against libavccdb (which
- * exports every leveldb_* function) and against a real libleveldb, and the
- * two can be compared side by side (docs/PERFORMANCE.md).
+ * exports every leveldb_* function) and against a real libleveldb, and,
+ * with BENCH_ROCKSDB defined, against RocksDB's C API (<rocksdb/c.h>, the
+ * same calls under the rocksdb_ prefix, through the DB() macro below), so
+ * the three can be compared side by side (docs/PERFORMANCE.md).
  *
  *   db_bench --benchmarks=fillseq,fillrandom,overwrite,readrandom,readseq \
  *            --num=1000000 --value_size=100 --threads=1 --db=/tmp/dbbench
@@ -26,20 +28,53 @@
  *
  *   provelatest  :      19.677 micros/op;    50820 ops/s; proof bytes mean 1181.4
  *                  p50 1311 max 3381 (2000 of 2000 verified)      (one line)
+ *
+ * With BENCH_VERSIONS (also the libavccdb build) it has fillversions
+ * (--versions=K versions of each of num/K keys, avccdb_put_with_version)
+ * and readversions (avccdb_get_with_version at random versions, every
+ * answer checked: "VERSION CHECK FAILED" and exit status 1 otherwise).
+ *
+ * Scale: with --stats_summary=1, a line after every benchmark with the
+ * bytes of keys and values it wrote, the bytes the process wrote to the
+ * block layer meanwhile (/proc/self/io write_bytes) and their ratio, the
+ * database directory's size, the live data and the peak RSS; a "total"
+ * line for the whole run is always printed at the end (print_scale).
  */
 #define _POSIX_C_SOURCE 200809L
-#include <leveldb/c.h>
 
+/* The C API: LevelDB's <leveldb/c.h> (libavccdb, libleveldb) or, with
+ * BENCH_ROCKSDB, RocksDB's <rocksdb/c.h>, whose functions have the same
+ * shapes under the rocksdb_ prefix. DB(open) is leveldb_open or
+ * rocksdb_open. */
+#ifdef BENCH_ROCKSDB
+#include <rocksdb/c.h>
+#define DB(name) rocksdb_##name
+#define STATS_PROPERTY "rocksdb.stats"
+#ifdef BENCH_PROOFS
+#error "BENCH_PROOFS needs libavccdb"
+#endif
+#ifdef BENCH_VERSIONS
+#error "BENCH_VERSIONS needs libavccdb"
+#endif
+#else
+#include <leveldb/c.h>
+#define DB(name) leveldb_##name
+#define STATS_PROPERTY "leveldb.stats"
+#endif
+
+#include <dirent.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
-#ifdef BENCH_PROOFS
+#if defined(BENCH_PROOFS) || defined(BENCH_VERSIONS)
 #include <avccdb.h>
-#include <stdatomic.h>
 #endif
 
 #ifndef BENCH_BACKEND
@@ -57,15 +92,19 @@ static int FLAGS_batch = 1000; /* entries per batch in fillbatch */
 static double FLAGS_compression_ratio = 0.5;
 static long FLAGS_write_buffer_size = 0; /* 0: the library's default */
 static long FLAGS_cache_size = -1;       /* -1: the library's default */
-static int FLAGS_bloom_bits = -1;        /* -1: no filter */
+static int FLAGS_bloom_bits = -1;        /* -1: the library's default */
 static int FLAGS_compression = 1;        /* snappy */
 static int FLAGS_use_existing_db = 0;
 static int FLAGS_stats = 0;
+static int FLAGS_stats_summary = 0; /* a "scale" line after every benchmark */
 static uint64_t FLAGS_seed = 301;
 static const char *FLAGS_db = NULL;
 #ifdef BENCH_PROOFS
 static int FLAGS_merkle_on_write = 1; /* avccdb_options_set_merkle_on_write */
 static int FLAGS_tamper_proofs = 0;   /* testing: flip a byte of every proof */
+#endif
+#ifdef BENCH_VERSIONS
+static long FLAGS_versions = 10; /* fillversions: versions written per key */
 #endif
 
 static void die(const char *what, char *err) {
@@ -114,26 +153,151 @@ static const char *value_at(size_t *pos) {
 }
 
 /* --- the database ----------------------------------------------------------- */
-static leveldb_t *db;
-static leveldb_options_t *options;
-static leveldb_cache_t *cache;
-static leveldb_filterpolicy_t *filter;
+static DB(t) *db;
+static DB(options_t) *options;
+static DB(cache_t) *cache;
+static DB(filterpolicy_t) *filter; /* LevelDB API only (RocksDB's table options own it) */
+#ifdef BENCH_ROCKSDB
+static rocksdb_block_based_table_options_t *table_options;
+#endif
 
 static void open_db(void) {
   char *err = NULL;
-  db = leveldb_open(options, FLAGS_db, &err);
+  db = DB(open)(options, FLAGS_db, &err);
   if (err) die("open", err);
 }
 
 static void close_db(void) {
-  leveldb_close(db);
+  DB(close)(db);
   db = NULL;
 }
 
 static void destroy_db(void) {
   char *err = NULL;
-  leveldb_destroy_db(options, FLAGS_db, &err);
+  DB(destroy_db)(options, FLAGS_db, &err);
   if (err) die("destroy", err);
+}
+
+/* --- scale accounting ----------------------------------------------------------- */
+/* The bytes of keys and values this run wrote (all benchmarks, all
+ * threads), and, with --stats_summary=1, which keys of [0, num) hold a value
+ * written by this run since the database was created (one bit per key), for
+ * the size of the live data. */
+static int64_t user_written_total;
+static _Atomic uint64_t *live_bits;
+static int64_t live_versioned_bytes; /* fillversions: its (key, version) records */
+
+static void mark_live(long k) {
+  if (live_bits)
+    atomic_fetch_or_explicit(&live_bits[k / 64], 1ull << (k % 64), memory_order_relaxed);
+}
+
+static void forget_live(void) {
+  if (live_bits)
+    for (long i = 0; i < (FLAGS_num + 63) / 64; i++)
+      atomic_store_explicit(&live_bits[i], 0, memory_order_relaxed);
+  live_versioned_bytes = 0;
+}
+
+/* Keys and values of the distinct records this run wrote to the database
+ * (a key overwritten counts once: the live data). */
+static int64_t live_user_bytes(void) {
+  int64_t n = 0;
+  for (long i = 0; i < (FLAGS_num + 63) / 64; i++)
+    n += __builtin_popcountll(atomic_load_explicit(&live_bits[i], memory_order_relaxed));
+  return n * (16 + FLAGS_value_size) + live_versioned_bytes;
+}
+
+/* write_bytes of /proc/self/io: the bytes this process (every thread,
+ * the library's background threads too) caused to be sent to the block
+ * layer, counted when pages are dirtied. -1 when unavailable. */
+static int64_t io_write_bytes(void) {
+  FILE *f = fopen("/proc/self/io", "r");
+  if (!f) return -1;
+  char line[128];
+  int64_t v = -1;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "write_bytes: %" SCNd64, &v) == 1) break;
+  fclose(f);
+  return v;
+}
+
+/* The sum of the sizes of the regular files under path. */
+static int64_t dir_bytes(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) return 0;
+  int64_t sum = 0;
+  struct dirent *e;
+  char child[4096];
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    int len = snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+    if (len < 0 || (size_t)len >= sizeof child) continue;
+    struct stat st;
+    if (lstat(child, &st) != 0) continue; /* deleted meanwhile (a compaction) */
+    if (S_ISDIR(st.st_mode))
+      sum += dir_bytes(child);
+    else if (S_ISREG(st.st_mode))
+      sum += (int64_t)st.st_size;
+  }
+  closedir(d);
+  return sum;
+}
+
+/* The peak resident set size of this process image, in KiB: VmHWM of
+ * /proc/self/status. Not getrusage's ru_maxrss, which Linux carries over
+ * execve: it would report the parent's size when that was larger (a
+ * python3 that started db_bench, say). ru_maxrss only when /proc lacks it.
+ * The kernel's high-water mark can lag after memory is returned, so the
+ * largest value seen is kept (sampled after every benchmark). */
+static long peak_rss_seen;
+
+static long peak_rss_kib(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  long kib = -1;
+  if (f) {
+    char line[128];
+    while (fgets(line, sizeof line, f))
+      if (sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
+    fclose(f);
+  }
+  if (kib < 0) {
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    getrusage(RUSAGE_SELF, &ru);
+    kib = ru.ru_maxrss;
+  }
+  if (kib > peak_rss_seen) peak_rss_seen = kib;
+  return peak_rss_seen;
+}
+
+/* One "scale" line: user_written (keys + values written), io_written
+ * (write_bytes of /proc/self/io) and their ratio write_amp, over what
+ * `label` covers; then the database directory's size now (disk), the live
+ * data and space_amp = disk / live (--stats_summary=1 only), and the peak
+ * resident set size so far (peak_rss_kib). */
+static void print_scale(const char *label, int64_t user, int64_t io) {
+  int64_t disk = dir_bytes(FLAGS_db);
+  printf("scale        : %s: user_written=%" PRId64 " io_written=", label, user);
+  if (io >= 0)
+    printf("%" PRId64 " write_amp=", io);
+  else
+    printf("- write_amp=");
+  if (io >= 0 && user > 0)
+    printf("%.3f", (double)io / (double)user);
+  else
+    printf("-");
+  printf(" disk=%" PRId64, disk);
+  if (live_bits) {
+    int64_t live = live_user_bytes();
+    printf(" live_user=%" PRId64 " space_amp=", live);
+    if (live > 0)
+      printf("%.3f", (double)disk / (double)live);
+    else
+      printf("-");
+  }
+  printf(" peak_rss_kib=%ld\n", peak_rss_kib());
+  fflush(stdout);
 }
 
 /* --- benchmarks --------------------------------------------------------------- */
@@ -199,14 +363,14 @@ struct bench {
 static void key_of(char *buf, long k) { snprintf(buf, 17, "%016ld", k); }
 
 static void do_write(const bench *b, thread_stats *st, uint64_t *rng) {
-  leveldb_writeoptions_t *wo = leveldb_writeoptions_create();
-  leveldb_writeoptions_set_sync(wo, (unsigned char)b->sync);
-  leveldb_writebatch_t *batch = leveldb_writebatch_create();
+  DB(writeoptions_t) *wo = DB(writeoptions_create)();
+  DB(writeoptions_set_sync)(wo, (unsigned char)b->sync);
+  DB(writebatch_t) *batch = DB(writebatch_create)();
   size_t vpos = (size_t)(st->tid * 4099) % VALUE_POOL;
   char key[17];
   char *err = NULL;
   for (long i = 0; i < b->num; i += b->per_batch) {
-    leveldb_writebatch_clear(batch);
+    DB(writebatch_clear)(batch);
     for (int j = 0; j < b->per_batch && i + j < b->num; j++) {
       long k = b->order == SEQ ? i + j : (long)(next_rand(rng) % (uint64_t)FLAGS_num);
       key_of(key, k);
@@ -214,56 +378,160 @@ static void do_write(const bench *b, thread_stats *st, uint64_t *rng) {
 #ifdef BENCH_PROOFS
       if (written) record_write(k, val, st->tid);
 #endif
-      leveldb_writebatch_put(batch, key, 16, val, (size_t)FLAGS_value_size);
+      mark_live(k);
+      DB(writebatch_put)(batch, key, 16, val, (size_t)FLAGS_value_size);
       st->bytes += 16 + FLAGS_value_size;
       st->ops++;
     }
-    leveldb_write(db, wo, batch, &err);
+    DB(write)(db, wo, batch, &err);
     if (err) die("write", err);
   }
-  leveldb_writebatch_destroy(batch);
-  leveldb_writeoptions_destroy(wo);
+  DB(writebatch_destroy)(batch);
+  DB(writeoptions_destroy)(wo);
 }
 
 static void do_readrandom(const bench *b, thread_stats *st, uint64_t *rng) {
-  leveldb_readoptions_t *ro = leveldb_readoptions_create();
+  DB(readoptions_t) *ro = DB(readoptions_create)();
   char key[17];
   char *err = NULL;
   for (long i = 0; i < b->num; i++) {
     key_of(key, (long)(next_rand(rng) % (uint64_t)FLAGS_num));
     size_t vlen = 0;
-    char *v = leveldb_get(db, ro, key, 16, &vlen, &err);
+    char *v = DB(get)(db, ro, key, 16, &vlen, &err);
     if (err) die("get", err);
     if (v) {
       st->found++;
       st->bytes += 16 + (int64_t)vlen;
-      leveldb_free(v);
+      DB(free)(v);
     }
     st->ops++;
   }
-  leveldb_readoptions_destroy(ro);
+  DB(readoptions_destroy)(ro);
 }
 
 static void do_readseq(const bench *b, thread_stats *st, uint64_t *rng) {
   (void)rng;
-  leveldb_readoptions_t *ro = leveldb_readoptions_create();
-  leveldb_iterator_t *it = leveldb_create_iterator(db, ro);
+  DB(readoptions_t) *ro = DB(readoptions_create)();
+  DB(iterator_t) *it = DB(create_iterator)(db, ro);
   long n = 0;
-  for (leveldb_iter_seek_to_first(it); n < b->num && leveldb_iter_valid(it);
-       leveldb_iter_next(it)) {
+  for (DB(iter_seek_to_first)(it); n < b->num && DB(iter_valid)(it);
+       DB(iter_next)(it)) {
     size_t klen, vlen;
-    leveldb_iter_key(it, &klen);
-    leveldb_iter_value(it, &vlen);
+    DB(iter_key)(it, &klen);
+    DB(iter_value)(it, &vlen);
     st->bytes += (int64_t)(klen + vlen);
     n++;
   }
   char *err = NULL;
-  leveldb_iter_get_error(it, &err);
+  DB(iter_get_error)(it, &err);
   if (err) die("iterator", err);
   st->ops = n;
-  leveldb_iter_destroy(it);
-  leveldb_readoptions_destroy(ro);
+  DB(iter_destroy)(it);
+  DB(readoptions_destroy)(ro);
 }
+
+#ifdef BENCH_VERSIONS
+/* --- versioned workloads (avccdb only) --------------------------------------- */
+/* fillversions writes versions VERSION_STEP, 2 VERSION_STEP, ...,
+ * K VERSION_STEP (K = --versions) of every key of [0, num/K) with
+ * avccdb_put_with_version: K rounds, version r VERSION_STEP in round r,
+ * each putting every key once, in a pseudo-random order of its own per
+ * thread and round. The value of (key, version) is a function of the two
+ * (versioned_value), so readversions knows what every read must return,
+ * also with --use_existing_db=1 when --num, --versions and --value_size
+ * are those of the run that wrote the database. */
+#define VERSION_STEP 10
+static int versions_written; /* fillversions ran, and no other write since */
+
+static long versioned_keys(void) { return FLAGS_num / FLAGS_versions; }
+
+static const char *versioned_value(long k, uint64_t version) {
+  uint64_t s = (uint64_t)k * 0x100000001B3ull ^ version;
+  uint64_t span = (uint64_t)(VALUE_POOL - FLAGS_value_size) + 1;
+  return value_pool + next_rand(&s) % span;
+}
+
+static uint64_t gcd_u64(uint64_t a, uint64_t b) {
+  while (b) {
+    uint64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+static void do_fillversions(const bench *b, thread_stats *st, uint64_t *rng) {
+  (void)b;
+  DB(writeoptions_t) *wo = DB(writeoptions_create)();
+  uint64_t n = (uint64_t)versioned_keys();
+  char key[17];
+  char *err = NULL;
+  for (long round = 1; round <= FLAGS_versions; round++) {
+    uint64_t version = (uint64_t)round * VERSION_STEP;
+    /* pos, pos + step, pos + 2 step... (mod n) visits every key once when
+     * step and n are coprime. */
+    uint64_t step = next_rand(rng) % n;
+    while (gcd_u64(step, n) != 1) step++;
+    uint64_t pos = next_rand(rng) % n;
+    for (uint64_t i = 0; i < n; i++, pos = (pos + step) % n) {
+      key_of(key, (long)pos);
+      avccdb_put_with_version((avccdb_t *)db, (const avccdb_writeoptions_t *)wo, key, 16, version,
+                              versioned_value((long)pos, version), (size_t)FLAGS_value_size, &err);
+      if (err) die("avccdb_put_with_version", err);
+      st->bytes += 16 + FLAGS_value_size;
+      st->ops++;
+    }
+  }
+  DB(writeoptions_destroy)(wo);
+}
+
+static void version_fail(const char *key, uint64_t asked, const char *what, uint64_t want,
+                         uint64_t found) {
+  fprintf(stderr,
+          "db_bench: readversions: VERSION CHECK FAILED for key '%.16s' as of version %" PRIu64
+          ": %s (expected version %" PRIu64 ", found %" PRIu64 "; 0: none)\n",
+          key, asked, what, want, found);
+  exit(1);
+}
+
+/* readversions: avccdb_get_with_version of a random key of [0, num/K) as of
+ * a random version in [0, (K + 1) VERSION_STEP). The answer must be the
+ * highest version written at or below the one asked for (none below
+ * VERSION_STEP), with the value written for it. */
+static void do_readversions(const bench *b, thread_stats *st, uint64_t *rng) {
+  DB(readoptions_t) *ro = DB(readoptions_create)();
+  uint64_t n = (uint64_t)versioned_keys();
+  uint64_t top = (uint64_t)(FLAGS_versions + 1) * VERSION_STEP;
+  char key[17];
+  char *err = NULL;
+  for (long i = 0; i < b->num; i++) {
+    long k = (long)(next_rand(rng) % n);
+    uint64_t asked = next_rand(rng) % top;
+    uint64_t want = asked / VERSION_STEP * VERSION_STEP; /* 0: none written at or below */
+    key_of(key, k);
+    size_t vlen = 0;
+    uint64_t found = 0;
+    char *v = avccdb_get_with_version((avccdb_t *)db, (const avccdb_readoptions_t *)ro, key, 16,
+                                      asked, &vlen, &found, &err);
+    if (err) die("avccdb_get_with_version", err);
+    if (!v) {
+      if (want) version_fail(key, asked, "nothing found", want, 0);
+    } else {
+      if (found > asked) version_fail(key, asked, "a version above the one asked for", want, found);
+      if (found != want)
+        version_fail(key, asked, "not the highest version written at or below it", want, found);
+      if (vlen != (size_t)FLAGS_value_size || memcmp(v, versioned_value(k, found), vlen) != 0)
+        version_fail(key, asked, "the value differs from the one written for that version", want,
+                     found);
+      st->found++;
+      st->bytes += 16 + (int64_t)vlen;
+      avccdb_free(v);
+    }
+    st->ops++;
+  }
+  DB(readoptions_destroy)(ro);
+}
+#endif
 
 #ifdef BENCH_PROOFS
 /* --- Merkle proof workloads (avccdb only) ------------------------------------ */
@@ -366,7 +634,7 @@ static void prove_get(const bench *b, avccdb_readoptions_t *ro, const char *key,
 }
 
 static void do_provelatest(const bench *b, thread_stats *st, uint64_t *rng) {
-  avccdb_readoptions_t *ro = (avccdb_readoptions_t *)leveldb_readoptions_create();
+  avccdb_readoptions_t *ro = (avccdb_readoptions_t *)DB(readoptions_create)();
   char key[17];
   proven_get p;
   for (long i = 0; i < b->num; i++) {
@@ -380,11 +648,11 @@ static void do_provelatest(const bench *b, thread_stats *st, uint64_t *rng) {
     st->found++;
     st->ops++;
   }
-  leveldb_readoptions_destroy((leveldb_readoptions_t *)ro);
+  DB(readoptions_destroy)((DB(readoptions_t) *)ro);
 }
 
 static void do_proveabsent(const bench *b, thread_stats *st, uint64_t *rng) {
-  avccdb_readoptions_t *ro = (avccdb_readoptions_t *)leveldb_readoptions_create();
+  avccdb_readoptions_t *ro = (avccdb_readoptions_t *)DB(readoptions_create)();
   char key[17];
   proven_get p;
   for (long i = 0; i < b->num; i++) {
@@ -396,7 +664,7 @@ static void do_proveabsent(const bench *b, thread_stats *st, uint64_t *rng) {
     st->found++;
     st->ops++;
   }
-  leveldb_readoptions_destroy((leveldb_readoptions_t *)ro);
+  DB(readoptions_destroy)((DB(readoptions_t) *)ro);
 }
 
 /* verifyonly: proofs collected (and checked) before the timing starts;
@@ -410,7 +678,7 @@ static void prepare_verifyonly(const bench *b) {
   proof_set = calloc((size_t)proof_set_len, sizeof *proof_set);
   proof_set_w = calloc((size_t)proof_set_len, sizeof *proof_set_w);
   if (!proof_set || !proof_set_w) die("calloc", NULL);
-  avccdb_readoptions_t *ro = (avccdb_readoptions_t *)leveldb_readoptions_create();
+  avccdb_readoptions_t *ro = (avccdb_readoptions_t *)DB(readoptions_create)();
   uint64_t rng = FLAGS_seed * 7919u + 17;
   thread_stats st = {0};
   for (long i = 0; i < proof_set_len; i++) {
@@ -419,7 +687,7 @@ static void prepare_verifyonly(const bench *b) {
     prove_get(b, ro, key, &proof_set[i]);
     check_value(b, &st, key, proof_set_w[i], proof_set[i].val, proof_set[i].vallen);
   }
-  leveldb_readoptions_destroy((leveldb_readoptions_t *)ro);
+  DB(readoptions_destroy)((DB(readoptions_t) *)ro);
 }
 
 static void finish_verifyonly(void) {
@@ -460,7 +728,7 @@ static void do_verifyonly(const bench *b, thread_stats *st, uint64_t *rng) {
  * proof that none is missing; db_bench writes version 0 only, so each
  * history has one entry, the last value written. */
 static void do_provehistory(const bench *b, thread_stats *st, uint64_t *rng) {
-  avccdb_readoptions_t *ro = (avccdb_readoptions_t *)leveldb_readoptions_create();
+  avccdb_readoptions_t *ro = (avccdb_readoptions_t *)DB(readoptions_create)();
   char key[17];
   for (long i = 0; i < b->num; i++) {
     uint64_t w;
@@ -497,7 +765,7 @@ static void do_provehistory(const bench *b, thread_stats *st, uint64_t *rng) {
     st->found++;
     st->ops++;
   }
-  leveldb_readoptions_destroy((leveldb_readoptions_t *)ro);
+  DB(readoptions_destroy)((DB(readoptions_t) *)ro);
 }
 
 static int is_proof_bench(const char *name, size_t len) {
@@ -563,15 +831,33 @@ static void *thread_main(void *p) {
   return NULL;
 }
 
+static int is_write(const bench *b) {
+#ifdef BENCH_VERSIONS
+  if (b->fn == do_fillversions) return 1;
+#endif
+  return b->fn == do_write;
+}
+
 static void run(const bench *b) {
+  int64_t io_before = FLAGS_stats_summary ? io_write_bytes() : -1;
   if (b->fresh_db && !FLAGS_use_existing_db) {
     if (db) close_db();
     destroy_db();
     open_db();
+    forget_live();
 #ifdef BENCH_PROOFS
     forget_writes();
 #endif
   }
+#ifdef BENCH_VERSIONS
+  if (b->fn == do_readversions && !versions_written && !FLAGS_use_existing_db) {
+    fprintf(stderr,
+            "db_bench: readversions needs fillversions run before it (and no other write "
+            "benchmark in between)\n");
+    exit(1);
+  }
+  if (is_write(b)) versions_written = 0;
+#endif
 #ifdef BENCH_PROOFS
   bench_number++;
   if (b->proof && written && atomic_load(&written_keys) == 0 && !FLAGS_use_existing_db &&
@@ -617,9 +903,22 @@ static void run(const bench *b) {
   }
   if (ops < 1) ops = 1;
   double elapsed = (finish - start) * 1e-6;
+  peak_rss_kib();
+  int64_t user = is_write(b) ? bytes : 0;
+  user_written_total += user;
+#ifdef BENCH_VERSIONS
+  if (b->fn == do_fillversions) {
+    versions_written = 1;
+    live_versioned_bytes = (int64_t)versioned_keys() * FLAGS_versions * (16 + FLAGS_value_size);
+  }
+#endif
   char extra[256] = "";
   if (b->fn == do_readrandom)
     snprintf(extra, sizeof extra, " (%ld of %ld found)", found, ops);
+#ifdef BENCH_VERSIONS
+  if (b->fn == do_readversions)
+    snprintf(extra, sizeof extra, " (%ld of %ld found, all checked)", found, ops);
+#endif
 #ifdef BENCH_PROOFS
   if (b->proof) {
     /* All threads' proof sizes in one array (found = proofs checked). */
@@ -642,6 +941,12 @@ static void run(const bench *b) {
   else
     printf("%-12s : %11.3f micros/op;%s\n", b->name, thread_micros / (double)ops, extra);
   fflush(stdout);
+  if (FLAGS_stats_summary) {
+    int64_t io_after = io_write_bytes();
+    char label[64];
+    snprintf(label, sizeof label, "after %s", b->name);
+    print_scale(label, user, io_before >= 0 && io_after >= 0 ? io_after - io_before : -1);
+  }
   if (b->finish) b->finish();
   for (int i = 0; i < n; i++) free(args[i].st.proof_sizes);
   free(args);
@@ -680,6 +985,13 @@ static int parse_bench(const char *name, size_t len, bench *b) {
   } else if (IS("provehistory")) {
     *b = (bench){"provehistory", do_provehistory, 0, RANDOM, 0, reads, 1, 1, NULL, NULL};
 #endif
+#ifdef BENCH_VERSIONS
+  } else if (IS("fillversions")) {
+    *b = (bench){"fillversions", do_fillversions, 1, RANDOM, 0,
+                 versioned_keys() * FLAGS_versions, 1, 0, NULL, NULL};
+  } else if (IS("readversions")) {
+    *b = (bench){"readversions", do_readversions, 0, RANDOM, 0, reads, 1, 0, NULL, NULL};
+#endif
   } else {
     return 0;
   }
@@ -702,14 +1014,20 @@ static void usage(void) {
           "                [--threads=N] [--batch=N] [--db=DIR] [--write_buffer_size=N]\n"
           "                [--cache_size=N] [--bloom_bits=N] [--compression=0|1]\n"
           "                [--compression_ratio=R] [--use_existing_db=0|1] [--stats=0|1]\n"
-          "                [--seed=N]"
+          "                [--stats_summary=0|1] [--seed=N]"
 #ifdef BENCH_PROOFS
           " [--merkle_on_write=0|1] [--tamper_proofs=0|1]"
+#endif
+#ifdef BENCH_VERSIONS
+          " [--versions=K]"
 #endif
           "\n"
           "benchmarks: fillseq fillrandom overwrite fillsync fillbatch readrandom readseq\n"
 #ifdef BENCH_PROOFS
           "            provelatest proveabsent verifyonly provehistory (Merkle proofs)\n"
+#endif
+#ifdef BENCH_VERSIONS
+          "            fillversions readversions (versioned keys)\n"
 #endif
   );
   exit(2);
@@ -731,11 +1049,15 @@ int main(int argc, char **argv) {
     else if (flag(argv[i], "--compression", &v)) FLAGS_compression = atoi(v);
     else if (flag(argv[i], "--use_existing_db", &v)) FLAGS_use_existing_db = atoi(v);
     else if (flag(argv[i], "--stats", &v)) FLAGS_stats = atoi(v);
+    else if (flag(argv[i], "--stats_summary", &v)) FLAGS_stats_summary = atoi(v);
     else if (flag(argv[i], "--seed", &v)) FLAGS_seed = strtoull(v, NULL, 10);
     else if (flag(argv[i], "--db", &v)) FLAGS_db = v;
 #ifdef BENCH_PROOFS
     else if (flag(argv[i], "--merkle_on_write", &v)) FLAGS_merkle_on_write = atoi(v);
     else if (flag(argv[i], "--tamper_proofs", &v)) FLAGS_tamper_proofs = atoi(v);
+#endif
+#ifdef BENCH_VERSIONS
+    else if (flag(argv[i], "--versions", &v)) FLAGS_versions = atol(v);
 #endif
     else {
       fprintf(stderr, "db_bench: unknown flag %s\n", argv[i]);
@@ -745,6 +1067,16 @@ int main(int argc, char **argv) {
   if (FLAGS_num < 1 || FLAGS_value_size < 0 || FLAGS_value_size > VALUE_POOL ||
       FLAGS_threads < 1 || FLAGS_batch < 1)
     usage();
+#ifdef BENCH_VERSIONS
+  if (FLAGS_versions < 1 || FLAGS_versions > FLAGS_num) {
+    fprintf(stderr, "db_bench: --versions must be in [1, num]\n");
+    usage();
+  }
+#endif
+  if (FLAGS_stats_summary) {
+    live_bits = calloc((size_t)(FLAGS_num + 63) / 64, sizeof *live_bits);
+    if (!live_bits) die("calloc", NULL);
+  }
   char default_db[64];
   if (!FLAGS_db) {
     snprintf(default_db, sizeof default_db, "/tmp/dbbench-%s", BENCH_BACKEND);
@@ -768,34 +1100,60 @@ int main(int argc, char **argv) {
   }
 
   init_value_pool();
-  printf("Backend:    %s (leveldb C API %d.%d)\n", BENCH_BACKEND, leveldb_major_version(),
-         leveldb_minor_version());
+#ifdef BENCH_ROCKSDB
+#ifndef BENCH_LIB_VERSION
+#define BENCH_LIB_VERSION "unknown version"
+#endif
+  printf("Backend:    %s (rocksdb C API, RocksDB %s)\n", BENCH_BACKEND, BENCH_LIB_VERSION);
+#else
+  printf("Backend:    %s (leveldb C API %d.%d)\n", BENCH_BACKEND, DB(major_version)(),
+         DB(minor_version)());
+#endif
   printf("Keys:       16 bytes each\n");
   printf("Values:     %d bytes each (%d bytes after compression)\n", FLAGS_value_size,
          (int)(FLAGS_value_size * FLAGS_compression_ratio + 0.5));
   printf("Entries:    %ld\n", FLAGS_num);
   printf("Threads:    %d\n", FLAGS_threads);
   printf("Database:   %s\n", FLAGS_db);
+#ifdef BENCH_VERSIONS
+  printf("Versions:   %ld per key in fillversions (%ld keys)\n", FLAGS_versions, versioned_keys());
+#endif
 #ifdef BENCH_PROOFS
   printf("Merkle:     merkle_on_write=%d%s\n", FLAGS_merkle_on_write ? 1 : 0,
          FLAGS_tamper_proofs ? ", tamper_proofs=1 (every proof altered: checks must fail)" : "");
 #endif
   printf("------------------------------------------------\n");
 
-  options = leveldb_options_create();
-  leveldb_options_set_create_if_missing(options, 1);
-  leveldb_options_set_compression(options, FLAGS_compression ? leveldb_snappy_compression
-                                                             : leveldb_no_compression);
+  options = DB(options_create)();
+  DB(options_set_create_if_missing)(options, 1);
+  DB(options_set_compression)(options, FLAGS_compression ? DB(snappy_compression)
+                                                             : DB(no_compression));
   if (FLAGS_write_buffer_size > 0)
-    leveldb_options_set_write_buffer_size(options, (size_t)FLAGS_write_buffer_size);
+    DB(options_set_write_buffer_size)(options, (size_t)FLAGS_write_buffer_size);
+#ifdef BENCH_ROCKSDB
+  /* RocksDB takes the block cache and the filter through its block-based
+   * table options, which own the filter policy once it is set. */
+  if (FLAGS_cache_size >= 0 || FLAGS_bloom_bits >= 0) {
+    table_options = rocksdb_block_based_options_create();
+    if (FLAGS_cache_size >= 0) {
+      cache = rocksdb_cache_create_lru((size_t)FLAGS_cache_size);
+      rocksdb_block_based_options_set_block_cache(table_options, cache);
+    }
+    if (FLAGS_bloom_bits >= 0)
+      rocksdb_block_based_options_set_filter_policy(
+          table_options, rocksdb_filterpolicy_create_bloom((double)FLAGS_bloom_bits));
+    rocksdb_options_set_block_based_table_factory(options, table_options);
+  }
+#else
   if (FLAGS_cache_size >= 0) {
-    cache = leveldb_cache_create_lru((size_t)FLAGS_cache_size);
-    leveldb_options_set_cache(options, cache);
+    cache = DB(cache_create_lru)((size_t)FLAGS_cache_size);
+    DB(options_set_cache)(options, cache);
   }
   if (FLAGS_bloom_bits >= 0) {
-    filter = leveldb_filterpolicy_create_bloom(FLAGS_bloom_bits);
-    leveldb_options_set_filter_policy(options, filter);
+    filter = DB(filterpolicy_create_bloom)(FLAGS_bloom_bits);
+    DB(options_set_filter_policy)(options, filter);
   }
+#endif
 #ifdef BENCH_PROOFS
   /* leveldb_options_t is avccdb_options_t (leveldb/c.h). */
   avccdb_options_set_merkle_on_write((avccdb_options_t *)options,
@@ -812,17 +1170,23 @@ int main(int argc, char **argv) {
   }
 
   if (FLAGS_stats) {
-    char *s = leveldb_property_value(db, "leveldb.stats");
+    char *s = DB(property_value)(db, STATS_PROPERTY);
     if (s) {
       printf("\n%s\n", s);
-      leveldb_free(s);
+      DB(free)(s);
     }
   }
   close_db();
-  leveldb_options_destroy(options);
-  if (cache) leveldb_cache_destroy(cache);
-  if (filter) leveldb_filterpolicy_destroy(filter);
+  /* The whole run: every benchmark's writes, the closing included. */
+  print_scale("total", user_written_total, io_write_bytes());
+  DB(options_destroy)(options);
+#ifdef BENCH_ROCKSDB
+  if (table_options) rocksdb_block_based_options_destroy(table_options);
+#endif
+  if (cache) DB(cache_destroy)(cache);
+  if (filter) DB(filterpolicy_destroy)(filter);
   free(value_pool);
+  free((void *)live_bits);
 #ifdef BENCH_PROOFS
   free((void *)written);
 #endif
