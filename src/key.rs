@@ -142,6 +142,12 @@ pub trait Comparator: Send + Sync {
     fn find_short_successor(&self, key: &mut Vec<u8>) {
         let _ = key;
     }
+
+    /// True only if `compare` is exactly lexicographic byte order: the
+    /// engine then compares keys inline instead of calling `compare`.
+    fn is_bytewise(&self) -> bool {
+        false
+    }
 }
 
 /// Lexicographic byte order, the default. Name: `leveldb.BytewiseComparator`,
@@ -156,6 +162,10 @@ impl Comparator for BytewiseComparator {
 
     fn compare(&self, a: &[u8], b: &[u8]) -> Ordering {
         a.cmp(b)
+    }
+
+    fn is_bytewise(&self) -> bool {
+        true
     }
 
     fn find_shortest_separator(&self, start: &mut Vec<u8>, limit: &[u8]) {
@@ -187,11 +197,15 @@ impl Comparator for BytewiseComparator {
 #[derive(Clone)]
 pub struct InternalKeyComparator {
     user: Arc<dyn Comparator>,
+    /// `user.is_bytewise()`, read once: most comparisons then skip the
+    /// dynamic call.
+    bytewise: bool,
 }
 
 impl InternalKeyComparator {
     pub fn new(user: Arc<dyn Comparator>) -> InternalKeyComparator {
-        InternalKeyComparator { user }
+        let bytewise = user.is_bytewise();
+        InternalKeyComparator { user, bytewise }
     }
 
     pub fn user_comparator(&self) -> &Arc<dyn Comparator> {
@@ -228,13 +242,17 @@ impl Comparator for InternalKeyComparator {
     }
 
     fn compare(&self, a: &[u8], b: &[u8]) -> Ordering {
-        self.user
-            .compare(extract_user_key(a), extract_user_key(b))
-            .then_with(|| {
-                let (va, ta) = Self::trailer(a);
-                let (vb, tb) = Self::trailer(b);
-                vb.cmp(&va).then(tb.cmp(&ta))
-            })
+        let (ua, ub) = (extract_user_key(a), extract_user_key(b));
+        let user = if self.bytewise {
+            ua.cmp(ub)
+        } else {
+            self.user.compare(ua, ub)
+        };
+        user.then_with(|| {
+            let (va, ta) = Self::trailer(a);
+            let (vb, tb) = Self::trailer(b);
+            vb.cmp(&va).then(tb.cmp(&ta))
+        })
     }
 
     fn find_shortest_separator(&self, start: &mut Vec<u8>, limit: &[u8]) {

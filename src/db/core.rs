@@ -105,6 +105,9 @@ pub(crate) struct DbInner {
     pub pending_outputs: Mutex<HashSet<u64>>,
     pub counters: Counters,
     pub bg_error: Mutex<Option<Error>>,
+    /// Set once `bg_error` holds an error: lets every write check without
+    /// taking the mutex.
+    pub bg_error_set: AtomicBool,
     pub closed: AtomicBool,
     /// A table whose seek budget ran out, for the table worker.
     pub seek_candidate: Mutex<Option<(usize, Arc<TableFile>)>>,
@@ -190,6 +193,7 @@ impl DbInner {
             pending_outputs: Mutex::new(HashSet::new()),
             counters: Counters::default(),
             bg_error: Mutex::new(None),
+            bg_error_set: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             seek_candidate: Mutex::new(None),
             merkle_current: Mutex::new(None),
@@ -220,6 +224,9 @@ impl DbInner {
 
     /// The sticky background error, if a worker failed.
     pub(crate) fn bg_error(&self) -> Option<Error> {
+        if !self.bg_error_set.load(Ordering::Acquire) {
+            return None;
+        }
         self.bg_error.lock().clone()
     }
 
@@ -231,6 +238,7 @@ impl DbInner {
                 "background error (writes will fail from now on): {e}"
             );
             *slot = Some(e.clone());
+            self.bg_error_set.store(true, Ordering::Release);
         }
     }
 

@@ -174,8 +174,8 @@ impl DbInner {
     pub(crate) fn make_room(&self, n: usize) -> Result<(Arc<MemDb>, usize)> {
         let slowdown = self.opts.write_l0_slowdown_trigger;
         let pause = self.opts.write_l0_pause_trigger;
-        let start = Instant::now();
-        let mut delayed = false;
+        // Taken only once a write is held back: a clock read per write shows.
+        let mut delayed_since: Option<Instant> = None;
         let outcome = loop {
             if self.is_closed() {
                 break Err(Error::Closed);
@@ -185,13 +185,13 @@ impl DbInner {
                 (state.mem.clone(), state.version.num_tables(0))
             };
             let free = mem.free();
-            if l0 >= slowdown && !delayed {
-                delayed = true;
+            if l0 >= slowdown && delayed_since.is_none() {
+                delayed_since = Some(Instant::now());
                 std::thread::sleep(Duration::from_millis(1));
             } else if free >= n {
                 break Ok((mem, free));
             } else if l0 >= pause {
-                delayed = true;
+                delayed_since.get_or_insert_with(Instant::now);
                 self.counters.write_paused.store(true, Ordering::Relaxed);
                 Counters::add(&self.counters.write_pause_count, 1);
                 let waited = self.trigger_table_wait();
@@ -210,7 +210,7 @@ impl DbInner {
             }
         };
         let c = &self.counters;
-        if delayed {
+        if let Some(start) = delayed_since {
             let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
             Counters::add(&c.write_delay_count, 1);
             Counters::add(&c.write_delay_nanos, nanos);

@@ -11,7 +11,7 @@
 //! finds the queue empty takes the lock without copying its batch.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::Thread;
 
@@ -126,6 +126,9 @@ struct QueueState {
 #[derive(Default)]
 pub(crate) struct WriteQueue {
     state: Mutex<QueueState>,
+    /// `state.queue.len()`, readable without the lock: a leader with no
+    /// one queued behind it skips the lock when it looks for followers.
+    queued: AtomicUsize,
 }
 
 impl WriteQueue {
@@ -140,6 +143,7 @@ impl WriteQueue {
             }
             if state.queue.is_empty() {
                 state.queue.push_back(me);
+                self.queued.store(1, Ordering::Release);
                 return Ok(Entry::Leader);
             }
         }
@@ -184,6 +188,7 @@ impl WriteQueue {
             }
             let lead = state.queue.is_empty();
             state.queue.push_back(me.clone());
+            self.queued.store(state.queue.len(), Ordering::Release);
             if lead {
                 return Ok((Entry::Leader, me));
             }
@@ -211,6 +216,10 @@ impl WriteQueue {
         group: &mut Vec<Arc<Waiter>>,
         mut admit: impl FnMut(&Request) -> bool,
     ) {
+        // A writer queuing after this check waits for the next leader.
+        if self.queued.load(Ordering::Acquire) <= 1 {
+            return;
+        }
         let mut state = self.state.lock();
         while state.queue.len() > 1 {
             let accepted = {
@@ -224,6 +233,7 @@ impl WriteQueue {
                 group.push(w);
             }
         }
+        self.queued.store(state.queue.len(), Ordering::Release);
     }
 
     /// For the leader: acknowledges the followers it wrote with `result`,
@@ -240,6 +250,7 @@ impl WriteQueue {
     pub(crate) fn release(&self) {
         let mut state = self.state.lock();
         state.queue.pop_front();
+        self.queued.store(state.queue.len(), Ordering::Release);
         if let Some(next) = state.queue.front() {
             next.signal(LEADER);
         }
@@ -248,7 +259,9 @@ impl WriteQueue {
     /// Writers in the queue, the lock holder included.
     #[cfg(test)]
     pub(crate) fn queued(&self) -> usize {
-        self.state.lock().queue.len()
+        let len = self.state.lock().queue.len();
+        assert_eq!(len, self.queued.load(Ordering::Acquire));
+        len
     }
 
     /// Fails every queued writer but the lock holder with `Error::Closed`;
@@ -262,6 +275,7 @@ impl WriteQueue {
                 w.signal(DONE);
             }
         }
+        self.queued.store(state.queue.len(), Ordering::Release);
     }
 }
 

@@ -32,6 +32,10 @@ struct Writer {
     /// caller (the memdb's sequence number): lets the Merkle tree find the
     /// nodes added since it was built without walking the list.
     log: Vec<(NodePtr, u64)>,
+    /// The last node at each level (the head where a level is empty): a
+    /// key above the last one (ascending inserts, the common bulk load)
+    /// is linked after these without a search.
+    tail: [NodePtr; MAX_HEIGHT],
 }
 
 pub(super) struct SkipList {
@@ -65,6 +69,7 @@ impl SkipList {
                 arena,
                 rng: Rng::new(0x006d_656d_6462),
                 log: Vec::new(),
+                tail: [head; MAX_HEIGHT],
             }),
         }
     }
@@ -223,8 +228,15 @@ impl SkipList {
         // reachable by any reader until linked below.
         let node = unsafe { NodePtr::write(mem, key_parts, key_len, value, height) };
 
-        let mut prev = [self.head; MAX_HEIGHT];
-        self.find_ge(self.key(node), Some(&mut prev));
+        let last = w.tail[0];
+        let prev = if last != self.head && self.less(last, self.key(node)) {
+            // Above every key: the new node goes last at every level.
+            w.tail
+        } else {
+            let mut prev = [self.head; MAX_HEIGHT];
+            self.find_ge(self.key(node), Some(&mut prev));
+            prev
+        };
         if height > self.height() {
             // Levels above the old height have the head as predecessor,
             // which `prev` already holds.
@@ -241,6 +253,9 @@ impl SkipList {
             // Release: the node's bytes and its link at this level become
             // visible to any reader that loads this pointer with Acquire.
             prev_link.store(node.as_ptr(), Ordering::Release);
+            if w.tail[level] == *p && self.next(node, level).is_none() {
+                w.tail[level] = node;
+            }
         }
         w.log.push((node, tag));
         self.used.store(w.arena.used(), Ordering::Relaxed);
