@@ -24,6 +24,9 @@ use crate::storage::names::journal_file_name;
 const MERGE_LIMIT: usize = 128 << 10;
 /// The most a group may carry when the leader's own batch is large.
 const MERGE_LIMIT_LARGE: usize = 1 << 20;
+/// Groups a leader writes for writers queued behind it before it lets the
+/// next one lead: bounds the extra latency of the leader's own write.
+const DRAIN_GROUPS: usize = 8;
 
 impl DbInner {
     /// Writes `batch` atomically: the entry point of every mutation.
@@ -58,32 +61,53 @@ impl DbInner {
         self.write.release();
     }
 
-    /// The body of a write group; the caller holds the write lock.
+    /// The leader's work; the caller holds the write lock. It writes its
+    /// own group, then — while the lock is still its own — the groups of
+    /// writers that queued meanwhile (up to [`DRAIN_GROUPS`]), so that a
+    /// parked writer is woken once, with its result, rather than first to
+    /// take the lock. Then it releases the lock.
     fn write_locked(&self, own: &Batch, merge: bool, own_sync: bool) -> Result<()> {
         let mut group: Vec<Arc<Waiter>> = Vec::new();
-        if let Err(e) = self.check_writable() {
-            self.write.finish(&mut group, &Err(e.clone()));
-            return Err(e);
+        let result = self.write_group(own, merge, own_sync, &mut group);
+        self.write.acknowledge(&mut group, &result);
+        for _ in 0..DRAIN_GROUPS {
+            let Some(next) = self.write.take_next() else {
+                break;
+            };
+            let next_result = {
+                let req = next.request.lock();
+                self.write_group(&req.batch, req.merge, req.sync, &mut group)
+            };
+            group.push(next);
+            self.write.acknowledge(&mut group, &next_result);
         }
-        let (mem, mem_free) = match self.make_room(own.internal_len()) {
-            Ok(room) => room,
-            Err(e) => {
-                self.write.finish(&mut group, &Err(e.clone()));
-                return Err(e);
-            }
-        };
+        self.write.release();
+        result
+    }
 
-        let mut sync = own_sync;
+    /// Writes one group led by `lead`: makes room, takes the queued
+    /// writers that fit into `group`, journals and applies the whole group.
+    fn write_group(
+        &self,
+        lead: &Batch,
+        merge: bool,
+        lead_sync: bool,
+        group: &mut Vec<Arc<Waiter>>,
+    ) -> Result<()> {
+        self.check_writable()?;
+        let (mem, mem_free) = self.make_room(lead.internal_len())?;
+
+        let mut sync = lead_sync;
         if merge {
-            let own_len = own.internal_len();
-            let mut limit = if own_len > MERGE_LIMIT {
-                MERGE_LIMIT_LARGE.saturating_sub(own_len)
+            let lead_len = lead.internal_len();
+            let mut limit = if lead_len > MERGE_LIMIT {
+                MERGE_LIMIT_LARGE.saturating_sub(lead_len)
             } else {
                 MERGE_LIMIT
             };
-            limit = limit.min(mem_free.saturating_sub(own_len));
+            limit = limit.min(mem_free.saturating_sub(lead_len));
             // A writer that does not fit stays queued and leads next.
-            self.write.take_followers(&mut group, |req| {
+            self.write.take_followers(group, |req| {
                 let len = req.batch.internal_len();
                 if len > limit {
                     return false;
@@ -97,7 +121,7 @@ impl DbInner {
         let result = {
             let requests: Vec<_> = group.iter().map(|w| w.request.lock()).collect();
             let mut batches: Vec<&Batch> = Vec::with_capacity(1 + requests.len());
-            batches.push(own);
+            batches.push(lead);
             batches.extend(requests.iter().map(|r| &r.batch));
             let result = self.commit_group(&mem, &batches, sync);
             if result.is_ok() {
@@ -112,7 +136,6 @@ impl DbInner {
         };
         Counters::add(&self.counters.writes_merged, group.len() as u64);
         Counters::add(&self.counters.write_groups, 1);
-        self.write.finish(&mut group, &result);
         result
     }
 

@@ -236,13 +236,35 @@ impl WriteQueue {
         self.queued.store(state.queue.len(), Ordering::Release);
     }
 
-    /// For the leader: acknowledges the followers it wrote with `result`,
-    /// then releases the lock to the next queued writer, if any.
-    pub(crate) fn finish(&self, group: &mut Vec<Arc<Waiter>>, result: &Result<()>) {
+    /// For the leader: acknowledges the writers it wrote with `result`.
+    pub(crate) fn acknowledge(&self, group: &mut Vec<Arc<Waiter>>, result: &Result<()>) {
         for w in group.drain(..) {
             w.request.lock().result = Some(result.clone());
             w.signal(DONE);
         }
+    }
+
+    /// For the leader, between groups: takes the writer queued right behind
+    /// it out of the queue, so that the leader writes its group for it —
+    /// unless there is none or it wants the lock for itself.
+    pub(crate) fn take_next(&self) -> Option<Arc<Waiter>> {
+        if self.queued.load(Ordering::Acquire) <= 1 {
+            return None;
+        }
+        let mut state = self.state.lock();
+        if state.queue.len() < 2 || state.queue[1].request.lock().exclusive {
+            return None;
+        }
+        let next = state.queue.remove(1);
+        self.queued.store(state.queue.len(), Ordering::Release);
+        next
+    }
+
+    /// For the leader: acknowledges the writers it wrote with `result`,
+    /// then releases the lock to the next queued writer, if any.
+    #[cfg(test)]
+    pub(crate) fn finish(&self, group: &mut Vec<Arc<Waiter>>, result: &Result<()>) {
+        self.acknowledge(group, result);
         self.release();
     }
 
@@ -398,6 +420,44 @@ mod tests {
         assert!(group.is_empty());
         q.finish(&mut group, &Ok(()));
         assert!(lone.join().unwrap());
+    }
+
+    #[test]
+    fn take_next_hands_over_queued_writers_but_not_exclusive_ones() {
+        let q = Arc::new(WriteQueue::default());
+        q.enter_exclusive().unwrap();
+        assert!(q.take_next().is_none(), "nobody queued");
+        let writer = {
+            let q = q.clone();
+            std::thread::spawn(move || q.enter_write(&batch(3), true, false))
+        };
+        while q.state.lock().queue.len() < 2 {
+            std::thread::yield_now();
+        }
+        let exclusive = {
+            let q = q.clone();
+            std::thread::spawn(move || {
+                q.enter_exclusive().unwrap();
+                q.release();
+            })
+        };
+        while q.state.lock().queue.len() < 3 {
+            std::thread::yield_now();
+        }
+        // The writer's request is handed over, whole, for the leader to
+        // write; the exclusive waiter behind it is not.
+        let next = q.take_next().expect("the queued writer");
+        {
+            let req = next.request.lock();
+            assert!(req.sync && !req.merge && !req.exclusive);
+            assert_eq!(req.batch.iter().next().unwrap().key, &[3]);
+        }
+        assert!(q.take_next().is_none(), "an exclusive waiter leads itself");
+        q.acknowledge(&mut vec![next], &Ok(()));
+        assert!(matches!(writer.join().unwrap(), Ok(Entry::Done(Ok(())))));
+        q.release();
+        exclusive.join().unwrap();
+        assert_eq!(q.queued(), 0);
     }
 
     #[test]
