@@ -132,6 +132,13 @@ pub trait Comparator: Send + Sync {
 
     fn compare(&self, a: &[u8], b: &[u8]) -> Ordering;
 
+    /// True only for an order identical to [`BytewiseComparator`]'s (plain
+    /// lexicographic bytes): lets hot paths compare inline instead of
+    /// through the trait object. The default, false, is always correct.
+    fn is_bytewise(&self) -> bool {
+        false
+    }
+
     /// May shorten `start` to any key in `[start, limit)`; used for index
     /// separators. Leaving `start` unchanged is always correct.
     fn find_shortest_separator(&self, start: &mut Vec<u8>, limit: &[u8]) {
@@ -156,6 +163,10 @@ impl Comparator for BytewiseComparator {
 
     fn compare(&self, a: &[u8], b: &[u8]) -> Ordering {
         a.cmp(b)
+    }
+
+    fn is_bytewise(&self) -> bool {
+        true
     }
 
     fn find_shortest_separator(&self, start: &mut Vec<u8>, limit: &[u8]) {
@@ -187,11 +198,24 @@ impl Comparator for BytewiseComparator {
 #[derive(Clone)]
 pub struct InternalKeyComparator {
     user: Arc<dyn Comparator>,
+    /// `user.is_bytewise()`, read once: user keys then compare inline.
+    bytewise: bool,
 }
 
 impl InternalKeyComparator {
     pub fn new(user: Arc<dyn Comparator>) -> InternalKeyComparator {
-        InternalKeyComparator { user }
+        let bytewise = user.is_bytewise();
+        InternalKeyComparator { user, bytewise }
+    }
+
+    /// Compares two user keys by the user order (inline when bytewise).
+    #[inline]
+    pub fn compare_user(&self, a: &[u8], b: &[u8]) -> Ordering {
+        if self.bytewise {
+            a.cmp(b)
+        } else {
+            self.user.compare(a, b)
+        }
     }
 
     pub fn user_comparator(&self) -> &Arc<dyn Comparator> {
@@ -227,9 +251,9 @@ impl Comparator for InternalKeyComparator {
         "avccdb.InternalKeyComparator"
     }
 
+    #[inline]
     fn compare(&self, a: &[u8], b: &[u8]) -> Ordering {
-        self.user
-            .compare(extract_user_key(a), extract_user_key(b))
+        self.compare_user(extract_user_key(a), extract_user_key(b))
             .then_with(|| {
                 let (va, ta) = Self::trailer(a);
                 let (vb, tb) = Self::trailer(b);
