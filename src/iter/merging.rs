@@ -39,7 +39,8 @@ impl MergingIter {
     /// next is unknown, and going on with the others would show an older
     /// version of a key it holds a newer one of, or a key it deleted.
     fn find_smallest(&mut self) {
-        let mut best: Option<usize> = None;
+        // The best key so far is kept, not fetched again per comparison.
+        let mut best: Option<(usize, &[u8])> = None;
         for (i, child) in self.children.iter().enumerate() {
             if !child.valid() {
                 if child.status().is_err() {
@@ -48,16 +49,13 @@ impl MergingIter {
                 }
                 continue;
             }
-            best = match best {
-                Some(b)
-                    if self.cmp.compare(child.key(), self.children[b].key()) != Ordering::Less =>
-                {
-                    Some(b)
-                }
-                _ => Some(i),
-            };
+            let key = child.key();
+            match best {
+                Some((_, b)) if self.cmp.compare(key, b) != Ordering::Less => {}
+                _ => best = Some((i, key)),
+            }
         }
-        self.current = best;
+        self.current = best.map(|(i, _)| i);
     }
 
     /// Child with the largest key; ties go to the latest child, so that a
@@ -65,7 +63,7 @@ impl MergingIter {
     /// is by (key, child index). None once a child has stopped on an error,
     /// as in `find_smallest`.
     fn find_largest(&mut self) {
-        let mut best: Option<usize> = None;
+        let mut best: Option<(usize, &[u8])> = None;
         for (i, child) in self.children.iter().enumerate() {
             if !child.valid() {
                 if child.status().is_err() {
@@ -74,16 +72,13 @@ impl MergingIter {
                 }
                 continue;
             }
-            best = match best {
-                Some(b)
-                    if self.cmp.compare(child.key(), self.children[b].key()) == Ordering::Less =>
-                {
-                    Some(b)
-                }
-                _ => Some(i),
-            };
+            let key = child.key();
+            match best {
+                Some((_, b)) if self.cmp.compare(key, b) == Ordering::Less => {}
+                _ => best = Some((i, key)),
+            }
         }
-        self.current = best;
+        self.current = best.map(|(i, _)| i);
     }
 }
 
