@@ -135,6 +135,15 @@ impl<V: Send + Sync + 'static> Cache<V> {
         })
     }
 
+    /// The value under `key`, made most recently used, without pinning the
+    /// entry: one lock instead of a handle's two (lookup and release). The
+    /// `Arc` keeps the value alive, but the entry may be evicted meanwhile
+    /// (its charge then no longer counts), so this suits short uses such as
+    /// one point lookup; long-lived readers should hold a [`CacheHandle`].
+    pub fn get(&self, key: &CacheKey) -> Option<Arc<V>> {
+        self.shard(key).state.lock().touch(key)
+    }
+
     /// Removes the entry under `key` (if any). Handles to it stay valid; its
     /// charge is released when the last of them drops.
     pub fn erase(&self, key: &CacheKey) {

@@ -132,6 +132,13 @@ pub trait Comparator: Send + Sync {
 
     fn compare(&self, a: &[u8], b: &[u8]) -> Ordering;
 
+    /// True only for an order identical to [`BytewiseComparator`]'s (plain
+    /// lexicographic bytes): lets hot paths compare inline instead of
+    /// through the trait object. The default, false, is always correct.
+    fn is_bytewise(&self) -> bool {
+        false
+    }
+
     /// May shorten `start` to any key in `[start, limit)`; used for index
     /// separators. Leaving `start` unchanged is always correct.
     fn find_shortest_separator(&self, start: &mut Vec<u8>, limit: &[u8]) {
@@ -141,12 +148,6 @@ pub trait Comparator: Send + Sync {
     /// May change `key` to any key ≥ it; leaving it unchanged is correct.
     fn find_short_successor(&self, key: &mut Vec<u8>) {
         let _ = key;
-    }
-
-    /// True only if `compare` is exactly lexicographic byte order: the
-    /// engine then compares keys inline instead of calling `compare`.
-    fn is_bytewise(&self) -> bool {
-        false
     }
 }
 
@@ -197,8 +198,7 @@ impl Comparator for BytewiseComparator {
 #[derive(Clone)]
 pub struct InternalKeyComparator {
     user: Arc<dyn Comparator>,
-    /// `user.is_bytewise()`, read once: most comparisons then skip the
-    /// dynamic call.
+    /// `user.is_bytewise()`, read once: user keys then compare inline.
     bytewise: bool,
 }
 
@@ -206,6 +206,16 @@ impl InternalKeyComparator {
     pub fn new(user: Arc<dyn Comparator>) -> InternalKeyComparator {
         let bytewise = user.is_bytewise();
         InternalKeyComparator { user, bytewise }
+    }
+
+    /// Compares two user keys by the user order (inline when bytewise).
+    #[inline]
+    pub fn compare_user(&self, a: &[u8], b: &[u8]) -> Ordering {
+        if self.bytewise {
+            a.cmp(b)
+        } else {
+            self.user.compare(a, b)
+        }
     }
 
     pub fn user_comparator(&self) -> &Arc<dyn Comparator> {
@@ -241,18 +251,14 @@ impl Comparator for InternalKeyComparator {
         "avccdb.InternalKeyComparator"
     }
 
+    #[inline]
     fn compare(&self, a: &[u8], b: &[u8]) -> Ordering {
-        let (ua, ub) = (extract_user_key(a), extract_user_key(b));
-        let user = if self.bytewise {
-            ua.cmp(ub)
-        } else {
-            self.user.compare(ua, ub)
-        };
-        user.then_with(|| {
-            let (va, ta) = Self::trailer(a);
-            let (vb, tb) = Self::trailer(b);
-            vb.cmp(&va).then(tb.cmp(&ta))
-        })
+        self.compare_user(extract_user_key(a), extract_user_key(b))
+            .then_with(|| {
+                let (va, ta) = Self::trailer(a);
+                let (vb, tb) = Self::trailer(b);
+                vb.cmp(&va).then(tb.cmp(&ta))
+            })
     }
 
     fn find_shortest_separator(&self, start: &mut Vec<u8>, limit: &[u8]) {

@@ -107,6 +107,18 @@ impl<V> ShardState<V> {
         Some((idx, value))
     }
 
+    /// Finds `key` and makes it most recently used, without pinning it.
+    pub(crate) fn touch(&mut self, key: &CacheKey) -> Option<Arc<V>> {
+        let idx = *self.map.get(key)?;
+        let slot = &self.slots[idx as usize];
+        let value = slot.value.clone()?;
+        if slot.refs == 0 {
+            self.lru_unlink(idx);
+            self.lru_push(idx);
+        }
+        Some(value)
+    }
+
     /// Adds a pin to a slot the caller already pins.
     pub(crate) fn add_ref(&mut self, idx: u32) {
         self.slots[idx as usize].refs += 1;

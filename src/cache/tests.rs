@@ -367,3 +367,35 @@ fn matches_reference_lru() {
         }
     }
 }
+
+#[test]
+fn get_refreshes_recency_without_pinning() {
+    let cache = Cache::with_shards(3, 0);
+    for i in 0..3 {
+        drop(cache.insert(key(i, 0), i, 1));
+    }
+    // `get` makes 0 the most recently used: inserting 3 evicts 1 instead.
+    let held = cache.get(&key(0, 0)).unwrap();
+    assert_eq!(*held, 0);
+    cache.check();
+    drop(cache.insert(key(3, 0), 3, 1));
+    assert_eq!(cache.get(&key(0, 0)).as_deref(), Some(&0));
+    assert_eq!(cache.get(&key(1, 0)), None);
+    assert_eq!(cache.get(&key(9, 0)), None);
+    cache.check();
+    // Not pinned: the entry can be evicted while its value is held, and the
+    // value stays readable through the Arc.
+    for i in 10..14 {
+        drop(cache.insert(key(i, 0), i, 1));
+    }
+    assert_eq!(cache.get(&key(0, 0)), None);
+    assert_eq!(*held, 0);
+    assert_eq!(cache.total_charge(), 3);
+    cache.check();
+    // A pinned entry found by `get` stays pinned and off the LRU list.
+    let pinned = cache.lookup(&key(13, 0)).unwrap();
+    assert_eq!(cache.get(&key(13, 0)).as_deref(), Some(&13));
+    cache.check();
+    drop(pinned);
+    cache.check();
+}

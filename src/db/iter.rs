@@ -38,6 +38,8 @@ pub struct IterSpec {
 pub struct DbIter {
     inner: Box<dyn KvIter + Send>,
     ucmp: Arc<dyn Comparator>,
+    /// `ucmp.is_bytewise()`: user keys then compare inline.
+    bytewise: bool,
     sequence: u64,
     spec: IterSpec,
     direction: Direction,
@@ -62,6 +64,7 @@ impl DbIter {
     ) -> DbIter {
         DbIter {
             inner,
+            bytewise: ucmp.is_bytewise(),
             ucmp,
             sequence,
             spec,
@@ -133,18 +136,42 @@ impl DbIter {
         }
     }
 
+    /// Copies the current record's user key and version into
+    /// `saved_key`/`saved_version`; false if its key does not parse.
+    fn save_current_group(&mut self) -> bool {
+        match parse_internal_key(self.inner.key()) {
+            Ok(p) => {
+                self.saved_key.clear();
+                self.saved_key.extend_from_slice(p.user_key);
+                self.saved_version = p.version;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     fn parsed_current(&self) -> Option<ParsedKey<'_>> {
         parse_internal_key(self.inner.key()).ok()
     }
 
+    /// Compares user keys (inline for the bytewise order).
+    #[inline]
+    fn ucompare(&self, a: &[u8], b: &[u8]) -> Ordering {
+        if self.bytewise {
+            a.cmp(b)
+        } else {
+            self.ucmp.compare(a, b)
+        }
+    }
+
     fn same_group(&self, p: &ParsedKey<'_>, key: &[u8], version: u64) -> bool {
-        self.ucmp.compare(p.user_key, key) == Ordering::Equal
+        self.ucompare(p.user_key, key) == Ordering::Equal
             && (!self.spec.all_versions || p.version == version)
     }
 
     /// Is the group of `p` before the group (key, version) in iteration order?
     fn group_before(&self, p: &ParsedKey<'_>, key: &[u8], version: u64) -> bool {
-        match self.ucmp.compare(p.user_key, key) {
+        match self.ucompare(p.user_key, key) {
             Ordering::Less => true,
             Ordering::Greater => false,
             // Versions run descending, so a larger version comes first.
@@ -156,14 +183,14 @@ impl DbIter {
         self.spec
             .upper_bound
             .as_deref()
-            .is_some_and(|u| self.ucmp.compare(user_key, u) != Ordering::Less)
+            .is_some_and(|u| self.ucompare(user_key, u) != Ordering::Less)
     }
 
     fn below_lower(&self, user_key: &[u8]) -> bool {
         self.spec
             .lower_bound
             .as_deref()
-            .is_some_and(|l| self.ucmp.compare(user_key, l) == Ordering::Less)
+            .is_some_and(|l| self.ucompare(user_key, l) == Ordering::Less)
     }
 
     fn fail(&mut self, e: Error) {
@@ -318,14 +345,11 @@ impl DbIter {
                 self.inner.seek_to_first();
             }
         } else {
-            let Some((key, version)) = self
-                .parsed_current()
-                .map(|p| (p.user_key.to_vec(), p.version))
-            else {
+            // The group to skip, copied into the reused buffer (no
+            // allocation per step).
+            if !self.save_current_group() {
                 return self.fail(Error::corruption("iterator lost its position"));
-            };
-            self.saved_key = key;
-            self.saved_version = version;
+            }
             self.inner.next();
         }
         self.find_next_entry(true);
@@ -337,14 +361,9 @@ impl DbIter {
         }
         if self.direction == Direction::Forward {
             // Walk `inner` back to the last record of an earlier group.
-            let Some((key, version)) = self
-                .parsed_current()
-                .map(|p| (p.user_key.to_vec(), p.version))
-            else {
+            if !self.save_current_group() {
                 return self.fail(Error::corruption("iterator lost its position"));
-            };
-            self.saved_key = key;
-            self.saved_version = version;
+            }
             loop {
                 self.inner.prev();
                 if !self.inner.valid() {

@@ -3,6 +3,7 @@
 //! together at the start of the read, at a snapshot sequence.
 
 use std::cmp::Ordering;
+use std::ops::ControlFlow;
 use std::sync::atomic::Ordering as AtomicOrdering;
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use crate::iter::{KvIter, MergingIter};
 use crate::key::{lookup_key, parse_internal_key, Comparator, Kind, MAX_SEQUENCE, MAX_VERSION};
 use crate::memdb::MemDb;
 use crate::options::ReadOptions;
-use crate::table::BlockReadOptions;
+use crate::table::{BlockReadOptions, Probe};
 use crate::version::{TableFile, Version};
 
 /// The newest visible record of a key (at or below a version).
@@ -65,33 +66,53 @@ impl DbInner {
         }
     }
 
-    /// The first visible record of `user_key` at or after `target` in one
-    /// sorted source (its records of that key: version desc, seq desc).
-    fn first_visible(
+    /// Looks at one record of a point read: `Break` with the record when it
+    /// is the first visible one of `user_key`, `Continue` past a record
+    /// newer than the read sequence, `Break(None)` once past `user_key`.
+    /// Records of `user_key` come version desc, sequence desc, from the
+    /// read's seek target on.
+    fn visible_record(
         &self,
-        iter: &mut dyn KvIter,
+        ikey: &[u8],
+        value: &[u8],
+        user_key: &[u8],
+        sequence: u64,
+    ) -> ControlFlow<Result<Option<Found>>> {
+        let parsed = match parse_internal_key(ikey) {
+            Ok(p) => p,
+            Err(e) => return ControlFlow::Break(Err(e)),
+        };
+        if self.icmp.compare_user(parsed.user_key, user_key) != Ordering::Equal {
+            return ControlFlow::Break(Ok(None));
+        }
+        if parsed.sequence > sequence {
+            return ControlFlow::Continue(());
+        }
+        ControlFlow::Break(Ok(Some(Found {
+            version: parsed.version,
+            sequence: parsed.sequence,
+            kind: parsed.kind,
+            value: value.to_vec(),
+        })))
+    }
+
+    /// The first visible record of `user_key` at or after `target` in a
+    /// memdb.
+    fn first_visible_in_mem(
+        &self,
+        mem: &Arc<MemDb>,
         target: &[u8],
         user_key: &[u8],
         sequence: u64,
     ) -> Result<Option<Found>> {
-        let ucmp = self.icmp.user_comparator();
+        let mut iter = mem.iter();
         iter.seek(target);
         while iter.valid() {
-            let parsed = parse_internal_key(iter.key())?;
-            if ucmp.compare(parsed.user_key, user_key) != Ordering::Equal {
-                break;
+            match self.visible_record(iter.key(), iter.value(), user_key, sequence) {
+                ControlFlow::Break(r) => return r,
+                ControlFlow::Continue(()) => iter.next(),
             }
-            if parsed.sequence <= sequence {
-                return Ok(Some(Found {
-                    version: parsed.version,
-                    sequence: parsed.sequence,
-                    kind: parsed.kind,
-                    value: iter.value().to_vec(),
-                }));
-            }
-            iter.next();
         }
-        iter.status()?;
         Ok(None)
     }
 
@@ -113,8 +134,7 @@ impl DbInner {
         // The memdbs hold the newest writes: once one answers with the
         // highest version possible, nothing older can beat it.
         for mem in &view.mems {
-            let mut iter = mem.iter();
-            if let Some(f) = self.first_visible(&mut iter, &target, user_key, view.sequence)? {
+            if let Some(f) = self.first_visible_in_mem(mem, &target, user_key, view.sequence)? {
                 if better(&best, &f) {
                     best = Some(f);
                 }
@@ -124,9 +144,9 @@ impl DbInner {
             }
         }
         let bro = self.block_options(ro);
-        let mut first_miss: Option<(usize, Arc<TableFile>)> = None;
+        let mut first_miss: Option<(usize, &Arc<TableFile>)> = None;
         let mut searched = 0;
-        for (level, t) in view.version.tables_for_key(user_key) {
+        for (level, t) in view.version.tables_for_key_iter(user_key) {
             // The manifest knows each table's largest (version, sequence):
             // once a record is found, tables that cannot hold a newer one
             // are not read at all.
@@ -137,12 +157,18 @@ impl DbInner {
                 continue;
             }
             let table = self.table_cache.get(t.meta.number, t.meta.size)?;
-            if !table.key_may_match(&target) {
-                continue;
-            }
+            // One index seek for the filter and the data block; a table
+            // whose filter excludes the key is not searched.
+            let probe = table.probe(&target, &bro, |k, v| {
+                self.visible_record(k, v, user_key, view.sequence)
+            })?;
+            let found = match probe {
+                Probe::Filtered => continue,
+                Probe::Missed => None,
+                Probe::Hit(r) => r?,
+            };
             searched += 1;
-            let mut iter = table.iter(bro);
-            match self.first_visible(&mut iter, &target, user_key, view.sequence)? {
+            match found {
                 Some(f) => {
                     if better(&best, &f) {
                         best = Some(f);
@@ -150,7 +176,7 @@ impl DbInner {
                 }
                 None => {
                     if searched == 1 {
-                        first_miss = Some((level, t.clone()));
+                        first_miss = Some((level, t));
                     }
                 }
             }
@@ -158,7 +184,7 @@ impl DbInner {
         if searched >= 2 {
             if let Some((level, t)) = first_miss {
                 if t.charge_seek() {
-                    *self.seek_candidate.lock() = Some((level, t));
+                    *self.seek_candidate.lock() = Some((level, t.clone()));
                     self.trigger_table();
                 }
             }

@@ -43,8 +43,9 @@ impl TableCache {
 
     /// The open table `number` of `size` bytes, opening it if needed.
     pub(crate) fn get(&self, number: u64, size: u64) -> Result<Arc<Table>> {
-        if let Some(handle) = self.tables.lookup(&Self::key(number)) {
-            return Ok(Arc::clone(&handle));
+        // The `Arc<Table>` keeps the table open for the caller; no pin needed.
+        if let Some(table) = self.tables.get(&Self::key(number)) {
+            return Ok(Arc::clone(&table));
         }
         let path = table_file_name(&self.dir, number);
         let name = path

@@ -153,7 +153,8 @@ pub unsafe extern "C" fn avccdb_iter_key(
         if !i.valid() {
             return Err(not_valid());
         }
-        Ok((i.key().as_ptr().cast::<c_char>(), i.key().len()))
+        let key = i.key();
+        Ok((key.as_ptr().cast::<c_char>(), key.len()))
     });
     // SAFETY: `klen` is NULL or writable.
     unsafe { set_out(klen, n) };
@@ -170,7 +171,8 @@ pub unsafe extern "C" fn avccdb_iter_value(
         if !i.valid() {
             return Err(not_valid());
         }
-        Ok((i.value().as_ptr().cast::<c_char>(), i.value().len()))
+        let value = i.value();
+        Ok((value.as_ptr().cast::<c_char>(), value.len()))
     });
     // SAFETY: `vlen` is NULL or writable.
     unsafe { set_out(vlen, n) };

@@ -78,42 +78,66 @@ impl Block {
 
     /// Decodes the entry header at `pos`: `(shared, non_shared, value_len,
     /// offset of the key delta)`, checking every length against the entries.
+    #[inline]
     fn entry_at(&self, pos: usize) -> Result<(usize, usize, usize, usize)> {
-        let entries = &self.data[..self.restart_offset];
-        let mut cur = entries.get(pos..).unwrap_or_default();
-        let before = cur.len();
-        let parsed = (|| {
-            let shared = get_varint32(&mut cur)? as usize;
-            let non_shared = get_varint32(&mut cur)? as usize;
-            let value_len = get_varint32(&mut cur)? as usize;
-            (non_shared.checked_add(value_len)? <= cur.len())
-                .then_some((shared, non_shared, value_len))
-        })();
-        match parsed {
-            Some((s, n, v)) => Ok((s, n, v, pos + before - cur.len())),
+        match decode_entry(&self.data[..self.restart_offset], pos) {
+            Some(e) => Ok(e),
             None => Err(self.corruption("bad block entry", pos)),
         }
     }
 }
 
-/// Cursor over one block. `B` is how the block is held.
-pub struct BlockIter<B: Deref<Target = Block>> {
+/// The entry header at `pos` of `entries`: `(shared, non_shared,
+/// value_len, offset of the key delta)`, or `None` if a varint is bad or
+/// the key delta and value do not fit in `entries`. The three lengths are
+/// almost always one byte each (LevelDB's fast path); others go through
+/// the general varint decoder.
+#[inline]
+fn decode_entry(entries: &[u8], pos: usize) -> Option<(usize, usize, usize, usize)> {
+    let (shared, non_shared, value_len, p) = match entries.get(pos..pos + 3) {
+        Some(&[a, b, c]) if (a | b | c) < 0x80 => (a as usize, b as usize, c as usize, pos + 3),
+        _ => {
+            let mut cur = entries.get(pos..)?;
+            let before = cur.len();
+            let shared = get_varint32(&mut cur)? as usize;
+            let non_shared = get_varint32(&mut cur)? as usize;
+            let value_len = get_varint32(&mut cur)? as usize;
+            (shared, non_shared, value_len, pos + before - cur.len())
+        }
+    };
+    (non_shared.checked_add(value_len)? <= entries.len() - p)
+        .then_some((shared, non_shared, value_len, p))
+}
+
+/// Cursor over one block. `B` is how the block is held, `C` how its
+/// comparator is (an `Arc` for cursors that outlive their caller, a plain
+/// reference for a point lookup, which then touches no reference count).
+pub struct BlockIter<B: Deref<Target = Block>, C: Deref = Arc<dyn Comparator>>
+where
+    C::Target: Comparator,
+{
     block: B,
-    cmp: Arc<dyn Comparator>,
+    cmp: C,
     /// Offset of the current entry; `restart_offset` when invalid.
     current: usize,
     /// Offset of the entry after the current one.
     next_off: usize,
     /// Restart point at or before `current`.
     restart_index: usize,
+    /// Offset of restart point `restart_index + 1` (`usize::MAX` if there
+    /// is none or it is bad), so stepping needs no restart-array read.
+    next_restart: usize,
     key: Vec<u8>,
     value: (usize, usize),
     err: Option<Error>,
 }
 
-impl<B: Deref<Target = Block>> BlockIter<B> {
+impl<B: Deref<Target = Block>, C: Deref> BlockIter<B, C>
+where
+    C::Target: Comparator,
+{
     /// An unpositioned cursor over `block` ordered by `cmp`.
-    pub fn new(block: B, cmp: Arc<dyn Comparator>) -> Self {
+    pub fn new(block: B, cmp: C) -> Self {
         let end = block.restart_offset;
         BlockIter {
             block,
@@ -121,10 +145,25 @@ impl<B: Deref<Target = Block>> BlockIter<B> {
             current: end,
             next_off: end,
             restart_index: 0,
+            next_restart: usize::MAX,
             key: Vec::new(),
             value: (0, 0),
             err: None,
         }
+    }
+
+    /// As [`BlockIter::new`], decoding keys into `key_buf` (its contents
+    /// are discarded, its capacity reused).
+    pub fn with_key_buffer(block: B, cmp: C, mut key_buf: Vec<u8>) -> Self {
+        key_buf.clear();
+        let mut it = BlockIter::new(block, cmp);
+        it.key = key_buf;
+        it
+    }
+
+    /// Gives the key buffer back, for [`BlockIter::with_key_buffer`].
+    pub fn into_key_buffer(self) -> Vec<u8> {
+        self.key
     }
 
     /// Switches to another block, keeping the key buffer (no allocation per
@@ -134,6 +173,7 @@ impl<B: Deref<Target = Block>> BlockIter<B> {
         self.current = self.block.restart_offset;
         self.next_off = self.current;
         self.restart_index = 0;
+        self.next_restart = usize::MAX;
         self.key.clear();
         self.err = None;
     }
@@ -147,6 +187,19 @@ impl<B: Deref<Target = Block>> BlockIter<B> {
         self.current = self.block.restart_offset;
         self.next_off = self.current;
         self.restart_index = self.block.num_restarts;
+        self.next_restart = usize::MAX;
+    }
+
+    /// Sets `next_restart` from `restart_index`.
+    #[inline]
+    fn load_next_restart(&mut self) {
+        self.next_restart = if self.restart_index + 1 < self.block.num_restarts {
+            self.block
+                .restart_point(self.restart_index + 1)
+                .unwrap_or(usize::MAX)
+        } else {
+            usize::MAX
+        };
     }
 
     fn fail(&mut self, e: Error) {
@@ -159,6 +212,7 @@ impl<B: Deref<Target = Block>> BlockIter<B> {
             Ok(r) => {
                 self.key.clear();
                 self.restart_index = i;
+                self.load_next_restart();
                 self.next_off = r;
                 true
             }
@@ -170,6 +224,7 @@ impl<B: Deref<Target = Block>> BlockIter<B> {
     }
 
     /// Decodes the entry at `next_off`; false at the end or on corruption.
+    #[inline]
     fn parse_next(&mut self) -> bool {
         self.current = self.next_off;
         if self.current >= self.block.restart_offset {
@@ -196,11 +251,11 @@ impl<B: Deref<Target = Block>> BlockIter<B> {
         let v = p + non_shared;
         self.value = (v, v + value_len);
         self.next_off = v + value_len;
-        while self.restart_index + 1 < self.block.num_restarts {
-            match self.block.restart_point(self.restart_index + 1) {
-                Ok(r) if r < self.current => self.restart_index += 1,
-                _ => break,
-            }
+        // Restart points passed (a bad one stops the advance, as
+        // `restart_point` failing would).
+        while self.next_restart < self.current {
+            self.restart_index += 1;
+            self.load_next_restart();
         }
         true
     }
@@ -216,7 +271,10 @@ impl<B: Deref<Target = Block>> BlockIter<B> {
     }
 }
 
-impl<B: Deref<Target = Block>> KvIter for BlockIter<B> {
+impl<B: Deref<Target = Block>, C: Deref> KvIter for BlockIter<B, C>
+where
+    C::Target: Comparator,
+{
     fn valid(&self) -> bool {
         self.current < self.block.restart_offset
     }
@@ -363,6 +421,51 @@ mod tests {
                 match want {
                     Some((k, _)) => assert_eq!(it.key(), &k[..]),
                     None => assert!(!it.valid()),
+                }
+            }
+            it.status().unwrap();
+        }
+    }
+
+    #[test]
+    fn long_keys_and_values_use_multi_byte_lengths() {
+        // Lengths ≥ 128 take the general varint path of `decode_entry`.
+        let mut rng = Rng::new(9);
+        let mut keys: Vec<Vec<u8>> = (0..300)
+            .map(|_| {
+                let len = rng.range(0, 400) as usize;
+                rng.bytes(len).iter().map(|b| b % 3).collect()
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let entries: Vec<(Vec<u8>, Vec<u8>)> = keys
+            .into_iter()
+            .map(|k| {
+                let len = rng.range(0, 600) as usize;
+                (k, rng.bytes(len))
+            })
+            .collect();
+        for interval in [1, 4, 16] {
+            let block = build(&entries, interval);
+            let mut it = BlockIter::new(&block, Arc::new(BytewiseComparator));
+            it.seek_to_first();
+            for (k, v) in &entries {
+                assert_eq!((it.key(), it.value()), (&k[..], &v[..]));
+                it.next();
+            }
+            assert!(!it.valid());
+            it.seek_to_last();
+            for (k, _) in entries.iter().rev() {
+                assert_eq!(it.key(), &k[..]);
+                it.prev();
+            }
+            for (i, (k, _)) in entries.iter().enumerate().step_by(3) {
+                it.seek(k);
+                assert_eq!(it.key(), &k[..]);
+                if i > 0 {
+                    it.prev();
+                    assert_eq!(it.key(), &entries[i - 1].0[..]);
                 }
             }
             it.status().unwrap();

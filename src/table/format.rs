@@ -158,8 +158,45 @@ pub fn read_block(
         }
     }
     let n = usize::try_from(handle.size).map_err(|_| bad("block too large"))?;
-    let mut buf = vec![0u8; n + BLOCK_TRAILER_LEN];
-    file.read_exact_at(&mut buf, at).map_err(|e| {
+    // A compressed block is read into this thread's scratch buffer (no
+    // allocation or zero-filling per read) and decompressed from there;
+    // an uncompressed one is copied out of it.
+    // (`try_with`: during thread teardown a fresh buffer is used instead.)
+    let mut scratch = READ_SCRATCH.try_with(|s| s.take()).unwrap_or_default();
+    let result = read_block_into(&mut scratch, file, handle, n, verify, &bad);
+    if scratch.len() <= MAX_SCRATCH {
+        let _ = READ_SCRATCH.try_with(|s| {
+            let mut kept = s.borrow_mut();
+            if scratch.len() >= kept.len() {
+                *kept = scratch;
+            }
+        });
+    }
+    result
+}
+
+/// Largest read buffer kept per thread between block reads.
+const MAX_SCRATCH: usize = 1 << 20;
+
+thread_local! {
+    static READ_SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn read_block_into(
+    scratch: &mut Vec<u8>,
+    file: &dyn RandomRead,
+    handle: BlockHandle,
+    n: usize,
+    verify: bool,
+    bad: &dyn Fn(&str) -> Error,
+) -> Result<Vec<u8>> {
+    let at = handle.offset;
+    let total = n + BLOCK_TRAILER_LEN;
+    if scratch.len() < total {
+        scratch.resize(total, 0);
+    }
+    let buf = &mut scratch[..total];
+    file.read_exact_at(buf, at).map_err(|e| {
         if e.kind() == io::ErrorKind::UnexpectedEof {
             bad("file truncated inside block")
         } else {
@@ -174,10 +211,7 @@ pub fn read_block(
         }
     }
     match type_byte {
-        TYPE_NONE => {
-            buf.truncate(n);
-            Ok(buf)
-        }
+        TYPE_NONE => Ok(buf[..n].to_vec()),
         TYPE_SNAPPY => {
             let compressed = &buf[..n];
             let len = snap::raw::decompress_len(compressed)

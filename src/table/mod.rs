@@ -31,6 +31,7 @@ pub use format::{
 pub use merkle::{
     block_root, BlockMerkle, InternalLeafHasher, LeafHasher, TableMerkle, MERKLE_META_NAME,
 };
+pub(crate) use table::Probe;
 pub use table::{BlockReadOptions, Table, TableReadOptions};
 pub use two_level::TableIter;
 

@@ -2,7 +2,7 @@
 //! and filter (always checksum-verified); point lookups and iterators load
 //! data blocks on demand, through the block cache when one is configured.
 
-use std::ops::Deref;
+use std::ops::{ControlFlow, Deref};
 use std::sync::{Arc, OnceLock};
 
 use super::block::{Block, BlockIter};
@@ -71,6 +71,27 @@ impl Default for BlockReadOptions {
             fill_cache: true,
         }
     }
+}
+
+/// What [`Table::probe`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Probe<R> {
+    /// The filter excludes the key, or it is past the table's last key: no
+    /// data block was read.
+    Filtered,
+    /// Data blocks were searched and `visit` never stopped.
+    Missed,
+    /// What `visit` stopped with.
+    Hit(R),
+}
+
+/// Key buffers of [`Table::probe`] (index cursor, data cursor), kept per
+/// thread between lookups; larger ones than this are dropped.
+const MAX_PROBE_SCRATCH: usize = 64 * 1024;
+
+thread_local! {
+    static PROBE_SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// A data block held either through the cache or privately.
@@ -244,13 +265,28 @@ impl Table {
     /// Loads the data block at `handle`: from the cache, else from the file
     /// (then cached if `ro.fill_cache`).
     pub(crate) fn block(&self, handle: BlockHandle, ro: &BlockReadOptions) -> Result<BlockRef> {
+        self.load_block(handle, ro, true)
+    }
+
+    /// As [`Table::block`]; without `pin` a cached block is held by its
+    /// `Arc` alone (one cache lock instead of two; for point lookups).
+    fn load_block(
+        &self,
+        handle: BlockHandle,
+        ro: &BlockReadOptions,
+        pin: bool,
+    ) -> Result<BlockRef> {
         let key = CacheKey {
             id: self.cache_id,
             offset: handle.offset,
         };
         if let Some(cache) = &self.opts.cache {
-            if let Some(h) = cache.lookup(&key) {
-                return Ok(BlockRef::Cached(h));
+            if pin {
+                if let Some(h) = cache.lookup(&key) {
+                    return Ok(BlockRef::Cached(h));
+                }
+            } else if let Some(b) = cache.get(&key) {
+                return Ok(BlockRef::Owned(b));
             }
         }
         let verify = ro.verify_checksums || self.opts.verify_checksums;
@@ -297,6 +333,110 @@ impl Table {
             Ok(None) => false,
             Err(_) => true,
         }
+    }
+
+    /// Point lookup: positions at the first entry ≥ `target` and calls
+    /// `visit(key, value)` on it and the entries after it, in order and
+    /// across data blocks, until `visit` breaks. One index seek serves both
+    /// the filter check and the data-block choice, and nothing is allocated
+    /// per call (key buffers are reused per thread). `Probe::Filtered` when
+    /// the filter excludes `target` or it is past the table's last key (no
+    /// data block read).
+    pub(crate) fn probe<R>(
+        &self,
+        target: &[u8],
+        ro: &BlockReadOptions,
+        visit: impl FnMut(&[u8], &[u8]) -> ControlFlow<R>,
+    ) -> Result<Probe<R>> {
+        let (index_buf, data_buf) = PROBE_SCRATCH.try_with(|s| s.take()).unwrap_or_default();
+        let mut bufs = (index_buf, data_buf);
+        let result = self.probe_with(target, ro, visit, &mut bufs);
+        let _ = PROBE_SCRATCH.try_with(|s| {
+            if bufs.0.capacity() + bufs.1.capacity() <= MAX_PROBE_SCRATCH {
+                *s.borrow_mut() = bufs;
+            }
+        });
+        result
+    }
+
+    fn probe_with<R>(
+        &self,
+        target: &[u8],
+        ro: &BlockReadOptions,
+        mut visit: impl FnMut(&[u8], &[u8]) -> ControlFlow<R>,
+        bufs: &mut (Vec<u8>, Vec<u8>),
+    ) -> Result<Probe<R>> {
+        let cmp: &dyn Comparator = &*self.opts.comparator;
+        let mut index = BlockIter::with_key_buffer(&*self.index, cmp, std::mem::take(&mut bufs.0));
+        index.seek(target);
+        let found = if index.valid() {
+            Some(self.decode_handle(index.value()))
+        } else {
+            None
+        };
+        let Some(handle) = found else {
+            let status = index.status();
+            bufs.0 = index.into_key_buffer();
+            status?;
+            return Ok(match self.filter {
+                Some(_) => Probe::Filtered,
+                None => Probe::Missed,
+            });
+        };
+        let mut handle = match handle {
+            Ok(h) => h,
+            Err(e) => {
+                bufs.0 = index.into_key_buffer();
+                return Err(e);
+            }
+        };
+        if let Some(filter) = &self.filter {
+            if !filter.key_may_match(handle.offset, target) {
+                bufs.0 = index.into_key_buffer();
+                return Ok(Probe::Filtered);
+            }
+        }
+        let mut first = true;
+        let outcome = loop {
+            let block = match self.load_block(handle, ro, false) {
+                Ok(b) => b,
+                Err(e) => break Err(e),
+            };
+            let mut it = BlockIter::with_key_buffer(block, cmp, std::mem::take(&mut bufs.1));
+            if first {
+                it.seek(target);
+                first = false;
+            } else {
+                it.seek_to_first();
+            }
+            let mut hit = None;
+            while it.valid() {
+                if let ControlFlow::Break(r) = visit(it.key(), it.value()) {
+                    hit = Some(r);
+                    break;
+                }
+                it.next();
+            }
+            let status = it.status();
+            bufs.1 = it.into_key_buffer();
+            if let Some(r) = hit {
+                break Ok(Probe::Hit(r));
+            }
+            if let Err(e) = status {
+                break Err(e);
+            }
+            // The rest of the answer, if any, starts in the next block.
+            index.next();
+            if !index.valid() {
+                break index.status().map(|()| Probe::Missed);
+            }
+            match self.decode_handle(index.value()) {
+                Ok(h) => handle = h,
+                Err(e) => break Err(e),
+            }
+        };
+        bufs.0 = index.into_key_buffer();
+        outcome
     }
 
     /// The first entry with key ≥ `target`, unless the filter says the

@@ -116,12 +116,74 @@ fn check_against_model(t: &Arc<Table>, entries: &Entries, rng: &mut Rng) {
             (None, got) => assert!(got.is_none()),
         }
     }
+    for _ in 0..300 {
+        let len = rng.range(0, 16) as usize;
+        let target: Vec<u8> = rng.bytes(len).iter().map(|b| b'a' + b % 6).collect();
+        check_probe(t, entries, &target, rng.range(1, 40) as usize);
+    }
+    for (k, _) in entries.iter().step_by(5) {
+        check_probe(t, entries, k, 3);
+    }
     for (k, v) in entries.iter().step_by(7) {
         assert!(t.key_may_match(k));
         let (gk, gv) = t.get(k, &BlockReadOptions::default()).unwrap().unwrap();
         assert_eq!((&gk, &gv), (k, v));
     }
     it.status().unwrap();
+}
+
+/// `Table::probe` visiting up to `take` entries must see exactly the
+/// model's entries from the first one ≥ `target` (across block boundaries),
+/// and may only report `Filtered` for a target that is not a stored key.
+fn check_probe(t: &Arc<Table>, entries: &Entries, target: &[u8], take: usize) {
+    let pos = entries.partition_point(|(k, _)| k.as_slice() < target);
+    let want: Entries = entries.iter().skip(pos).take(take).cloned().collect();
+    let mut seen: Entries = Vec::new();
+    let probe = t
+        .probe(target, &BlockReadOptions::default(), |k, v| {
+            seen.push((k.to_vec(), v.to_vec()));
+            if seen.len() == take {
+                std::ops::ControlFlow::Break(seen.len())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    match probe {
+        Probe::Filtered => {
+            assert!(seen.is_empty());
+            assert!(
+                entries.get(pos).is_none_or(|(k, _)| k.as_slice() != target),
+                "filter excluded a present key"
+            );
+        }
+        Probe::Missed => {
+            assert!(want.len() < take, "probe ended early");
+            assert_eq!(seen, want);
+        }
+        Probe::Hit(n) => {
+            assert_eq!(n, take);
+            assert_eq!(seen, want);
+        }
+    }
+}
+
+#[test]
+fn probe_through_a_block_cache() {
+    let mut rng = Rng::new(5);
+    let cache = Arc::new(Cache::new(16 * 1024));
+    for &(bs, ri) in &[(64, 1), (256, 4), (4096, 16)] {
+        let entries = sorted_entries(&mut rng, 2000);
+        let opts = bytewise_opts(bs, ri, Compression::Snappy);
+        let t = open(
+            build(&opts, &entries),
+            read_opts(&opts, Some(cache.clone())),
+        );
+        // Twice: the second round finds blocks in the cache.
+        for _ in 0..2 {
+            check_against_model(&t, &entries, &mut rng);
+        }
+    }
 }
 
 #[test]

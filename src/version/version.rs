@@ -204,27 +204,40 @@ impl Version {
     /// whose range covers it (newest first), then at most one per deeper
     /// level.
     pub fn tables_for_key(&self, user_key: &[u8]) -> Vec<(usize, Arc<TableFile>)> {
-        let ucmp = self.user_cmp();
-        let mut out = Vec::new();
-        for t in &self.levels[0] {
-            if ucmp.compare(user_key, t.smallest_user_key()) != Ordering::Less
-                && ucmp.compare(user_key, t.largest_user_key()) != Ordering::Greater
-            {
-                out.push((0, t.clone()));
-            }
-        }
-        for (level, tables) in self.levels.iter().enumerate().skip(1) {
-            // First table whose largest user key ≥ user_key.
-            let i = tables.partition_point(|t| {
-                ucmp.compare(t.largest_user_key(), user_key) == Ordering::Less
+        self.tables_for_key_iter(user_key)
+            .map(|(level, t)| (level, t.clone()))
+            .collect()
+    }
+
+    /// As [`Version::tables_for_key`], lazily and borrowing (no allocation,
+    /// no reference counting): a point read usually stops early.
+    pub fn tables_for_key_iter<'a>(
+        &'a self,
+        user_key: &'a [u8],
+    ) -> impl Iterator<Item = (usize, &'a Arc<TableFile>)> + 'a {
+        let icmp = &self.icmp;
+        let level0 = self.levels[0].iter().filter(move |t| {
+            icmp.compare_user(user_key, t.smallest_user_key()) != Ordering::Less
+                && icmp.compare_user(user_key, t.largest_user_key()) != Ordering::Greater
+        });
+        let deeper = self
+            .levels
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter_map(move |(level, tables)| {
+                // First table whose largest user key ≥ user_key.
+                let i = tables.partition_point(|t| {
+                    icmp.compare_user(t.largest_user_key(), user_key) == Ordering::Less
+                });
+                tables
+                    .get(i)
+                    .filter(|t| {
+                        icmp.compare_user(user_key, t.smallest_user_key()) != Ordering::Less
+                    })
+                    .map(|t| (level, t))
             });
-            if let Some(t) = tables.get(i) {
-                if ucmp.compare(user_key, t.smallest_user_key()) != Ordering::Less {
-                    out.push((level, t.clone()));
-                }
-            }
-        }
-        out
+        level0.map(|t| (0, t)).chain(deeper)
     }
 
     /// The first table at `level` whose largest key is ≥ `ikey` (levels ≥ 1).
