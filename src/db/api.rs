@@ -15,6 +15,14 @@ use crate::key::{Kind, MAX_VERSION};
 use crate::options::{Options, ReadOptions, WriteOptions};
 use crate::version::NUM_LEVELS;
 
+thread_local! {
+    /// Reused by `put`/`delete` and their versioned forms.
+    static SINGLE_WRITE: std::cell::RefCell<Batch> = std::cell::RefCell::new(Batch::new());
+}
+
+/// A scratch batch that grew past this (one huge value) is not kept.
+const SINGLE_WRITE_KEEP: usize = 64 << 10;
+
 /// An open database. Closing happens on `close` or when the handle is
 /// dropped; iterators and snapshots taken before stay readable.
 pub struct Db {
@@ -60,14 +68,33 @@ impl Db {
         value: &[u8],
         wo: &WriteOptions,
     ) -> Result<()> {
-        let mut batch = Batch::with_capacity(key.len() + value.len() + 32);
-        match (kind, version) {
+        let fill = |batch: &mut Batch| match (kind, version) {
             (Kind::Value, None) => batch.put(key, value),
             (Kind::Value, Some(v)) => batch.put_with_version(key, v, value),
             (Kind::Deletion, None) => batch.delete(key),
             (Kind::Deletion, Some(v)) => batch.delete_with_version(key, v),
+        };
+        // The thread's scratch batch: a put allocates nothing once it has
+        // grown. A nested call on the same thread (a callback writing), or
+        // one while the thread's locals are torn down, uses a fresh batch.
+        let reused = SINGLE_WRITE.try_with(|scratch| {
+            let mut batch = scratch.try_borrow_mut().ok()?;
+            batch.reset();
+            fill(&mut batch);
+            let result = self.inner.write(&batch, wo);
+            if batch.capacity() > SINGLE_WRITE_KEEP {
+                *batch = Batch::new();
+            }
+            Some(result)
+        });
+        match reused {
+            Ok(Some(result)) => result,
+            _ => {
+                let mut batch = Batch::with_capacity(key.len() + value.len() + 32);
+                fill(&mut batch);
+                self.inner.write(&batch, wo)
+            }
         }
-        self.inner.write(&batch, wo)
     }
 
     /// Sets `key` to `value` at version 0.
