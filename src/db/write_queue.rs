@@ -7,12 +7,13 @@
 //! protocol with a queue in place of rendezvous channels: a writer that
 //! does not fit the group (or does not merge) simply stays queued and
 //! becomes the next head, which is the seeds' "hand the lock to the writer
-//! that did not fit". Followers spin briefly, then park; a writer that
-//! finds the queue empty takes the lock without copying its batch.
+//! that did not fit". Followers spin briefly (on machines with more than
+//! two CPUs), then park; a writer that finds the queue empty takes the
+//! lock without copying its batch.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::thread::Thread;
 
 use parking_lot::Mutex;
@@ -27,10 +28,20 @@ const LEADER: u8 = 1;
 /// is in its request.
 const DONE: u8 = 2;
 
-/// How often a follower checks its state before it parks. A group commit
-/// is often shorter than a park/unpark round trip, but spinning longer
-/// only burns the core the leader needs when writers outnumber cores.
+/// How often a follower checks its state before it parks, on a machine
+/// with more than two CPUs: a group commit is often shorter than a
+/// park/unpark round trip. With two or fewer, a spinning follower takes
+/// the core the leader or the compaction needs: it parks at once (measured
+/// in `docs/PERFORMANCE.md`, "Writers").
 const SPIN_ROUNDS: u32 = 64;
+
+fn spin_rounds() -> u32 {
+    static ROUNDS: OnceLock<u32> = OnceLock::new();
+    *ROUNDS.get_or_init(|| match std::thread::available_parallelism() {
+        Ok(n) if n.get() > 2 => SPIN_ROUNDS,
+        _ => 0,
+    })
+}
 
 /// Batches with more capacity than this are not kept by an idle waiter.
 const KEEP_BATCH_CAPACITY: usize = 256 << 10;
@@ -78,7 +89,7 @@ impl Waiter {
 
     /// Blocks until a leader or close changes the state from WAITING.
     fn wait(&self) -> u8 {
-        for _ in 0..SPIN_ROUNDS {
+        for _ in 0..spin_rounds() {
             let s = self.state.load(Ordering::Acquire);
             if s != WAITING {
                 return s;
