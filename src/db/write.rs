@@ -67,21 +67,27 @@ impl DbInner {
     /// parked writer is woken once, with its result, rather than first to
     /// take the lock. Then it releases the lock.
     fn write_locked(&self, own: &Batch, merge: bool, own_sync: bool) -> Result<()> {
-        let mut group: Vec<Arc<Waiter>> = Vec::new();
-        let result = self.write_group(own, merge, own_sync, &mut group);
-        self.write.acknowledge(&mut group, &result);
+        let mut leader = LeaderGuard {
+            db: self,
+            lead: None,
+            group: Vec::new(),
+        };
+        let result = self.write_group(own, merge, own_sync, &mut leader.group);
+        self.write.acknowledge(&mut leader.group, &result);
         for _ in 0..DRAIN_GROUPS {
             let Some(next) = self.write.take_next() else {
                 break;
             };
             let next_result = {
                 let req = next.request.lock();
-                self.write_group(&req.batch, req.merge, req.sync, &mut group)
+                // Held by the guard while its batch is written: a panic
+                // still wakes it (see LeaderGuard).
+                leader.lead = Some(next.clone());
+                self.write_group(&req.batch, req.merge, req.sync, &mut leader.group)
             };
-            group.push(next);
-            self.write.acknowledge(&mut group, &next_result);
+            leader.group.extend(leader.lead.take());
+            self.write.acknowledge(&mut leader.group, &next_result);
         }
-        self.write.release();
         result
     }
 
@@ -310,5 +316,31 @@ impl DbInner {
             self.trigger_mem();
         }
         Ok(mem)
+    }
+}
+
+/// Held by a leader: on the way out — normally or by a panic, which the C
+/// facade catches — wakes any writer of an unfinished group with an error
+/// and releases the write lock, so no writer waits forever. After a panic
+/// the journal and memdb may disagree: writes fail until reopen.
+struct LeaderGuard<'a> {
+    db: &'a DbInner,
+    /// A queued writer whose group the leader is writing for it.
+    lead: Option<Arc<Waiter>>,
+    /// The followers taken into the group being written.
+    group: Vec<Arc<Waiter>>,
+}
+
+impl Drop for LeaderGuard<'_> {
+    fn drop(&mut self) {
+        let failed = Error::corruption("internal: a write group's leader panicked");
+        if std::thread::panicking() {
+            self.db.set_bg_error(&failed);
+        }
+        self.group.extend(self.lead.take());
+        if !self.group.is_empty() {
+            self.db.write.acknowledge(&mut self.group, &Err(failed));
+        }
+        self.db.write.release();
     }
 }
