@@ -317,6 +317,13 @@ mod tests {
     use super::*;
     use std::sync::Barrier;
 
+    /// Waits until `n` writers (the lock holder included) are queued.
+    fn wait_queued(q: &WriteQueue, n: usize) {
+        while q.state.lock().queue.len() < n {
+            std::thread::yield_now();
+        }
+    }
+
     fn batch(tag: u8) -> Batch {
         let mut b = Batch::new();
         b.put(&[tag], b"v");
@@ -353,9 +360,7 @@ mod tests {
             })
             .collect();
         // Wait until all three are queued behind the lock holder.
-        while q.state.lock().queue.len() < 4 {
-            std::thread::yield_now();
-        }
+        wait_queued(&q, 4);
         // As the lock holder, take every follower into a group.
         let mut group = Vec::new();
         let mut keys = Vec::new();
@@ -395,9 +400,7 @@ mod tests {
             })
         };
         start.wait();
-        while q.state.lock().queue.len() < 2 {
-            std::thread::yield_now();
-        }
+        wait_queued(&q, 2);
         let mut group = Vec::new();
         q.take_followers(&mut group, |_| false);
         assert!(group.is_empty());
@@ -423,9 +426,7 @@ mod tests {
                 led
             })
         };
-        while q.state.lock().queue.len() < 2 {
-            std::thread::yield_now();
-        }
+        wait_queued(&q, 2);
         let mut group = Vec::new();
         q.take_followers(&mut group, |_| true);
         assert!(group.is_empty());
@@ -442,9 +443,7 @@ mod tests {
             let q = q.clone();
             std::thread::spawn(move || q.enter_write(&batch(3), true, false))
         };
-        while q.state.lock().queue.len() < 2 {
-            std::thread::yield_now();
-        }
+        wait_queued(&q, 2);
         let exclusive = {
             let q = q.clone();
             std::thread::spawn(move || {
@@ -452,9 +451,7 @@ mod tests {
                 q.release();
             })
         };
-        while q.state.lock().queue.len() < 3 {
-            std::thread::yield_now();
-        }
+        wait_queued(&q, 3);
         // The writer's request is handed over, whole, for the leader to
         // write; the exclusive waiter behind it is not.
         let next = q.take_next().expect("the queued writer");
@@ -479,9 +476,7 @@ mod tests {
             let q = q.clone();
             std::thread::spawn(move || q.enter_write(&batch(1), false, true))
         };
-        while q.state.lock().queue.len() < 2 {
-            std::thread::yield_now();
-        }
+        wait_queued(&q, 2);
         q.close();
         assert!(matches!(
             waiting.join().unwrap(),

@@ -277,6 +277,17 @@ mod tests {
         (it.key().to_vec(), it.value().to_vec())
     }
 
+    /// Every entry from the first on.
+    fn forward(it: &mut MergingIter) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut got = Vec::new();
+        it.seek_to_first();
+        while it.valid() {
+            got.push(entry(it));
+            it.next();
+        }
+        got
+    }
+
     #[test]
     fn forward_and_backward_match_the_model() {
         let mut rng = Rng::new(21);
@@ -285,13 +296,7 @@ mod tests {
             let children = random_children(&mut rng, n);
             let want = model(&children);
             let mut it = merged(&children);
-            let mut got = Vec::new();
-            it.seek_to_first();
-            while it.valid() {
-                got.push(entry(&it));
-                it.next();
-            }
-            assert_eq!(got, want);
+            assert_eq!(forward(&mut it), want);
             let mut back = Vec::new();
             it.seek_to_last();
             while it.valid() {
@@ -352,13 +357,7 @@ mod tests {
             let children = random_children(&mut rng, n);
             let want = model(&children);
             let mut it = merged(&children);
-            let mut got = Vec::new();
-            it.seek_to_first();
-            while it.valid() {
-                got.push(entry(&it));
-                it.next();
-            }
-            assert_eq!(got, want);
+            assert_eq!(forward(&mut it), want);
             let target = vec![b'a' + rng.below(11) as u8];
             it.seek(&target);
             let mut pos = want.partition_point(|(k, _)| k < &target);
